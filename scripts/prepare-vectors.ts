@@ -1,0 +1,18 @@
+/**
+ * Runs at `npm ci` (the `prepare` script): converts the word vectors into their binary cache
+ * once, so the first ingest or start does not pay for it. Safe to run again.
+ */
+import { loadConfig } from "../src/config.js";
+import { buildWordVectorCache, hasWordVectorCache } from "../src/embeddings/word-vectors.js";
+
+const config = loadConfig(process.env);
+if (hasWordVectorCache(config.vectorsCacheDir)) {
+  console.log(`Word vectors already cached in ${config.vectorsCacheDir}`);
+} else {
+  const started = performance.now();
+  console.log("Converting word vectors into a binary cache (once per machine)...");
+  await buildWordVectorCache(config.vectorsCacheDir);
+  console.log(
+    `Cached in ${config.vectorsCacheDir} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+}

@@ -1,0 +1,129 @@
+import type { ClinicProfile } from "../content/clinic.js";
+import type { Retriever } from "../retrieval/hybrid-retriever.js";
+import { composeExtractiveAnswer } from "./extractive.js";
+import { detectIntent, stripMarkup } from "./intents.js";
+import {
+  BOOKING_ANSWER,
+  bookingHandoff,
+  CLINICIAN_ANSWER,
+  clinicianHandoff,
+  GREETING,
+  NO_ANSWER,
+  STEERING_REFUSAL,
+  staffHandoff,
+} from "./messages.js";
+import type { AnswerDelta, AnswerInput, ChatReply, HistoryTurn } from "./types.js";
+import { contentWords } from "../embeddings/text.js";
+
+export interface AnswererDeps {
+  retriever: Retriever;
+  clinic: ClinicProfile;
+  /** An external scheduler's URL, offered with booking handoffs. */
+  bookingUrl?: string;
+}
+
+export interface Answerer {
+  answerQuestion(input: AnswerInput): Promise<ChatReply>;
+  /** Yields `{ delta }` pieces that add up exactly to the answer, then the full reply. */
+  streamAnswer(input: AnswerInput): AsyncGenerator<AnswerDelta | ChatReply, void, undefined>;
+}
+
+/** Words that point back at an earlier question ("which kinds respond best?"). */
+const ANAPHORA =
+  /\b(it|its|they|them|their|this|that|these|those|which ones?|which kinds?|what kinds?|what types?|what about|how about|and|also|else|more|same|there)\b/i;
+const PASSAGES = 4;
+
+/**
+ * The earlier visitor text a follow-up refers to: the last visitor message, when this one
+ * points back at something or is too short to stand alone.
+ */
+export function followUpContext(message: string, history: HistoryTurn[] = []): string | undefined {
+  const previous = [...history].reverse().find((t) => t.role === "visitor");
+  if (!previous) return undefined;
+  if (ANAPHORA.test(message) || contentWords(message).length <= 2) {
+    return stripMarkup(previous.text);
+  }
+  return undefined;
+}
+
+/** Splits an answer into stream pieces of a few words each; they concatenate to the answer. */
+export function toDeltas(answer: string): string[] {
+  const words = answer.match(/\S+\s*|\s+/g) ?? [];
+  const pieces: string[] = [];
+  for (let i = 0; i < words.length; i += 4) pieces.push(words.slice(i, i + 4).join(""));
+  return pieces;
+}
+
+/**
+ * The offline, extractive answerer: intents first, then hybrid retrieval, then an answer
+ * quoted from the best passages with a `[n]` after every sentence. It never states
+ * anything that is not in a cited passage.
+ */
+export function createAnswerer(deps: AnswererDeps): Answerer {
+  const { retriever, clinic } = deps;
+
+  const reply = (
+    answer: string,
+    handoff: ChatReply["handoff"],
+    rest: Partial<ChatReply> = {},
+  ): ChatReply => ({
+    answer,
+    citations: [],
+    grounded: false,
+    handoff,
+    source: "extractive",
+    ...rest,
+  });
+
+  async function answerFromContent(question: string, history: HistoryTurn[]) {
+    const context = followUpContext(question, history);
+    if (!retriever.onTopic(question, context)) return null;
+    const passages = await retriever.retrieve(question, { context, limit: PASSAGES });
+    const relevant = passages.filter((p) => p.score >= retriever.threshold);
+    if (relevant.length === 0) return null;
+    // The passages must speak to what the question is specifically about.
+    if (retriever.unaddressed(question, relevant.slice(0, 3)).length > 0) return null;
+    const query = retriever.aligner.query(question, context);
+    return composeExtractiveAnswer(relevant, query, retriever.aligner);
+  }
+
+  async function answerQuestion(input: AnswerInput): Promise<ChatReply> {
+    const history = input.history ?? [];
+    let intent = detectIntent(input.message);
+    let question = stripMarkup(input.message);
+    if (intent.kind === "injection") {
+      if (!intent.question) return reply(STEERING_REFUSAL, staffHandoff(clinic));
+      question = intent.question;
+      intent = detectIntent(question);
+      // A second steering attempt inside what was left is still steering.
+      if (intent.kind === "injection") return reply(STEERING_REFUSAL, staffHandoff(clinic));
+    }
+    switch (intent.kind) {
+      case "booking":
+        return reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl));
+      case "clinician":
+        // No article passage is quoted here: general facts read as "yes, that's fine" to
+        // someone asking about their own health.
+        // Red-flag symptoms get the clinic's urgent-care advice first, in the answer itself.
+        return reply(
+          intent.redFlag ? clinic.urgentCare : CLINICIAN_ANSWER,
+          clinicianHandoff(clinic),
+        );
+      case "greeting":
+        return reply(GREETING, null);
+      case "question": {
+        const found = await answerFromContent(question, history);
+        if (!found) return reply(NO_ANSWER, staffHandoff(clinic));
+        return reply(found.answer, null, { citations: found.citations, grounded: true });
+      }
+    }
+  }
+
+  async function* streamAnswer(input: AnswerInput) {
+    const full = await answerQuestion(input);
+    for (const delta of toDeltas(full.answer)) yield { delta };
+    yield full;
+  }
+
+  return { answerQuestion, streamAnswer };
+}

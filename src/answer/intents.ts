@@ -1,0 +1,119 @@
+/**
+ * What a visitor's message asks for, decided before any retrieval: booking, a clinician (the
+ * visitor's own medical situation), an attempt to steer the bot, small talk, or an ordinary
+ * question for the articles. Rules, not a model: every decision can be read and tested, and
+ * a wrong "it's fine for you" is worse than an unnecessary handoff.
+ */
+
+export type Intent =
+  | { kind: "booking" }
+  | { kind: "clinician"; redFlag: boolean }
+  /** `question` is what is left once the steering sentences are removed ("" if nothing). */
+  | { kind: "injection"; question: string }
+  | { kind: "greeting" }
+  | { kind: "question" };
+
+const FIRST_PERSON = /\b(i|i'm|im|i've|ive|i'd|id|i'll|my|me|mine|myself)\b/;
+
+const PREGNANCY =
+  /\b(pregnan\w*|breast ?feeding|breastfeed\w*|nursing (a|my) baby|trying (for a baby|to conceive)|ttc)\b/;
+
+const MEDICATION =
+  /\b(isotretinoin|accutane|roaccutane|absorica|claravis|blood[- ]?thinners?|anti-?coagulants?|warfarin|apixaban|rivaroxaban|eliquis|xarelto|heparin|clopidogrel|aspirin|ibuprofen|retinoids?|tretinoin|retin-?a|antibiotics?|doxycycline|steroids?|prednisolone|immuno-?suppress\w*|chemo\w*|insulin|medications?|medicines?|meds|prescriptions?|tablets|pills)\b/;
+
+const CONDITION =
+  /\b(eczema|rosacea|psoriasis|keloids?|diabet\w*|herpes|cold ?sores?|active acne|breakouts?|break ?outs?|inflamed|spots|cysts?|infections?|infected|allerg\w*|autoimmune|lupus|skin cancer|melanoma|moles?|vitiligo|bleeding disorder|ha?emophilia|dermatitis|warts?|open wounds?|sunburn\w*|scleroderma|heart condition|epilep\w*|condition)\b/;
+
+const SYMPTOM =
+  /\b(red|redness|swollen|swelling|pus|fever|temperature|bleed\w*|pain\w*|hurts?|sore|itch\w*|rash\w*|blisters?|bumps?|scabs?|crust\w*|ooz\w*|burning|burns|sting\w*|infect\w*|reaction|bruis\w*|hives|peeling|discolou?r\w*|dark patches)\b/;
+
+const AFTER_TREATMENT =
+  /\b(still|since|after|ago|yesterday|last (week|night)|days?|weeks?|hours?|now)\b/;
+
+/** Describes how the visitor is now ("my face is still red"), not what might happen. */
+const PRESENT_PERSONAL =
+  /\b(i have|i've got|ive got|i got|i'm|im|i am|i (still )?(feel|notice|see|get)|my \w+ (is|are|has|have|feels?|looks?|keeps?)|it'?s (still|now|getting)|still)\b/;
+
+/** The clinic's treatment, or coming in for it: what makes a medication question ours. */
+const TREATMENT_REFERENCE =
+  /\b(microneedl\w*|needl\w*|treatments?|sessions?|procedures?|it|this|consult\w*|appointments?|come in|book\w*)\b/;
+
+const RED_FLAG =
+  /\b(fever|temperature|chills|pus|ooz\w*|spreading|spreads|streaks?|hot to the touch|severe|unbearable|getting worse|worse and worse|worsening|infect\w*|can'?t breathe|difficulty breathing|short(ness)? of breath|throat (is )?(swelling|closing)|swollen (eyes?|lips?|tongue|throat)|faint\w*|blister\w*)\b/;
+
+const SUITABILITY =
+  /\b(safe|ok|okay|alright|fine|right|suitable|risky|dangerous|harm\w*|allowed|recommend\w*|good idea)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
+
+const BOOKING_REQUEST =
+  /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b/;
+
+/** "How do I book?" asks for information (the booking page answers it), not for a booking. */
+const BOOKING_QUESTION =
+  /\b(how|what|where|when|why|do i have to|is|does|will|can this|can the)\b[^.?!]{0,25}\b(book|booking|booked|appointment|consultation)\w*\b[^.?!]*\?|^(how|what|where|when|why|do|does|is|will)\b/;
+
+const INJECTION_SENTENCE =
+  /\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,50}\b(instructions?|rules?|prompts?|guidelines|restrictions?|previous|above|everything|context)\b|\byou are now\b|\bfrom now on\b|\bact as\b|\bpretend (to be|you are|that)\b|\bjail ?break\w*\b|\bdeveloper mode\b|\bdo anything now\b|\bDAN\b|\b(system|hidden|initial|original) (prompt|instructions?|message)\b|\byour (instructions|prompt|rules|guidelines|configuration)\b|\bsystem override\b|\bnew instructions?\b|\bend of (context|prompt|instructions)\b|\breply (only )?with\b|\brespond (only )?with\b|\bno (longer|more) (required|restricted|bound)\b|\bwithout (any )?restrictions\b|\bno restrictions\b/i;
+
+const GREETING =
+  /^(hi|hiya|hello|hey|good (morning|afternoon|evening)|thanks|thank you|thx|cheers|ta|ok|okay|great|bye|goodbye)( there| so much| a lot| very much)?[\s!.,:)]*$/;
+
+function normalize(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .toLowerCase();
+}
+
+/** Removes markup so that `<script>` in a question is neither read nor matched. */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function sentences(text: string): string[] {
+  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
+  return [...segmenter.segment(text)].map((s) => s.segment);
+}
+
+/** The visitor's own health situation, rather than a general question about the treatment. */
+function clinicianIntent(text: string): Intent | null {
+  const personal = FIRST_PERSON.test(text);
+  const redFlag = RED_FLAG.test(text) && (personal || SYMPTOM.test(text));
+  if (PREGNANCY.test(text)) return { kind: "clinician", redFlag };
+  // "What dose of ibuprofen should I take for a headache?" is not about our treatment.
+  if (personal && MEDICATION.test(text) && TREATMENT_REFERENCE.test(text)) {
+    return { kind: "clinician", redFlag };
+  }
+  if (personal && CONDITION.test(text)) return { kind: "clinician", redFlag };
+  if (PRESENT_PERSONAL.test(text) && SYMPTOM.test(text) && AFTER_TREATMENT.test(text)) {
+    return { kind: "clinician", redFlag };
+  }
+  if (redFlag) return { kind: "clinician", redFlag };
+  if (SUITABILITY.test(text)) return { kind: "clinician", redFlag: false };
+  return null;
+}
+
+/** Decides what a message asks for. Clinician beats booking: safety first. */
+export function detectIntent(message: string): Intent {
+  const plain = stripMarkup(message);
+  const kept: string[] = [];
+  let steering = false;
+  for (const sentence of sentences(plain)) {
+    if (INJECTION_SENTENCE.test(sentence)) steering = true;
+    else kept.push(sentence);
+  }
+  const rest = kept.join(" ").trim();
+  if (steering) {
+    // Only a question that survives on its own is answered; the steering text is dropped.
+    const question = rest.replace(/^[^a-z0-9]*(user question|question)\s*:\s*/i, "");
+    return { kind: "injection", question };
+  }
+  const text = normalize(rest);
+  const clinician = clinicianIntent(text);
+  if (clinician) return clinician;
+  if (BOOKING_REQUEST.test(text) && !BOOKING_QUESTION.test(text)) return { kind: "booking" };
+  if (GREETING.test(text)) return { kind: "greeting" };
+  return { kind: "question" };
+}

@@ -1,0 +1,46 @@
+/** A source shown under an answer; `n` is the number its `[n]` markers use. */
+export interface Citation {
+  n: number;
+  docId: string;
+  title: string;
+  /** The deepest heading of the cited passage. */
+  section: string;
+  /** Link to the passage: the document's URL or `/articles/:docId`, with the section anchor. */
+  url: string;
+  /** The cited passage (up to about 300 characters). */
+  snippet: string;
+}
+
+export type HandoffKind = "booking" | "clinician" | "staff";
+
+export interface Handoff {
+  kind: HandoffKind;
+  message: string;
+  bookingUrl?: string;
+}
+
+/** What the bot says back to one visitor message. */
+export interface ChatReply {
+  answer: string;
+  citations: Citation[];
+  /** True only when the answer carries cited content. */
+  grounded: boolean;
+  handoff: Handoff | null;
+  source: "extractive" | "llm" | "fallback";
+}
+
+export interface HistoryTurn {
+  role: "visitor" | "bot";
+  text: string;
+}
+
+export interface AnswerInput {
+  message: string;
+  /** The conversation so far, oldest first. */
+  history?: HistoryTurn[];
+}
+
+/** A piece of a streamed answer; the pieces add up exactly to `ChatReply.answer`. */
+export interface AnswerDelta {
+  delta: string;
+}

@@ -1,0 +1,81 @@
+import path from "node:path";
+import { type ClinicProfile, loadClinicProfile } from "./content/clinic.js";
+import type { Config } from "./config.js";
+import { createEmbeddingModel, type EmbeddingModel } from "./embeddings/embedding-model.js";
+import { loadWordVectors, type WordVectors } from "./embeddings/word-vectors.js";
+import { AppError } from "./errors.js";
+import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
+import { loadIndex } from "./index/index-store.js";
+import type { SearchIndex } from "./index/search-index.js";
+import { createAnswerer, type Answerer } from "./answer/answerer.js";
+import { createRetriever, type Retriever } from "./retrieval/hybrid-retriever.js";
+
+/** Everything that answers questions, loaded once per process. */
+export interface Core {
+  config: Config;
+  clinic: ClinicProfile;
+  vectors: WordVectors;
+  model: EmbeddingModel;
+  index: SearchIndex;
+  retriever: Retriever;
+  answerer: Answerer;
+  /** Set when this load had to build the index first, and why. */
+  rebuilt?: { reason: string; summary: BuildSummary };
+}
+
+/** The arguments `buildIndex` needs, from config. */
+export function buildOptions(config: Config, model: EmbeddingModel): BuildOptions {
+  return {
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    cacheDir: path.join(config.dataDir, "cache", "embeddings"),
+    model,
+  };
+}
+
+/**
+ * Loads the clinic profile, the word vectors, the embedding model and the index, and wires
+ * the retriever and the answerer. With `buildIfNeeded`, a missing index, or one built with
+ * another embedding model, is (re)built from the corpus first, and `rebuilt` says why.
+ */
+export async function loadCore(
+  config: Config,
+  options: {
+    buildIfNeeded?: boolean;
+    onBuildProgress?: BuildOptions["onProgress"];
+  } = {},
+): Promise<Core> {
+  const [clinic, vectors] = await Promise.all([
+    loadClinicProfile(config.clinicProfilePath),
+    loadWordVectors(config.vectorsCacheDir),
+  ]);
+  const model = createEmbeddingModel(config, vectors);
+  let index: SearchIndex;
+  let rebuilt: Core["rebuilt"];
+  try {
+    index = await loadIndex(config.indexDir, { expectModel: model.modelId, ef: config.hnswEf });
+  } catch (error) {
+    const rebuildable =
+      error instanceof AppError &&
+      (error.code === "index_missing" || error.code === "index_mismatch");
+    if (!options.buildIfNeeded || !rebuildable) throw error;
+    const summary = await buildIndex({
+      ...buildOptions(config, model),
+      ...(options.onBuildProgress ? { onProgress: options.onBuildProgress } : {}),
+    });
+    rebuilt = { reason: error.message, summary };
+    index = await loadIndex(config.indexDir, { expectModel: model.modelId, ef: config.hnswEf });
+  }
+  const retriever = createRetriever({ index, model, vectors });
+  const answerer = createAnswerer({ retriever, clinic });
+  return {
+    config,
+    clinic,
+    vectors,
+    model,
+    index,
+    retriever,
+    answerer,
+    ...(rebuilt ? { rebuilt } : {}),
+  };
+}

@@ -1,0 +1,59 @@
+import { stemmer } from "stemmer";
+
+/**
+ * Words that carry no meaning for matching a question to a passage. Kept short on purpose:
+ * question words like "safe", "help" or "long" stay, they matter here.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    "a an the and or but if then so of to in on at by for with from into onto about as is are was were be " +
+    "been being am do does did doing done have has had having i me my mine myself we us our ours you your " +
+    "yours he him his she her hers it its itself they them their theirs this that these those there here " +
+    "what which who whom whose when where why how can could would should will shall may might must " +
+    "just also very really quite too than such some any all each every no not nor only own same other " +
+    "again further once both few more most much many lot lots get gets got up down out over under off " +
+    "s t d ll m re ve let lets please hi hello hey thanks thank ok okay would like tell know want " +
+    "something anything thing things one ones way ways dont doesnt isnt arent wont cant im ive id"
+  ).split(/\s+/),
+);
+
+/** Lower-case word tokens (letters and digits), curly apostrophes and possessives folded. */
+export function tokenize(text: string): string[] {
+  const folded = text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/'s\b/g, "")
+    .replace(/'/g, "");
+  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Chat spellings that would otherwise read as rare words. */
+const CHAT_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ["wat", "what"],
+  ["wot", "what"],
+  ["whats", "what"],
+  ["teh", "the"],
+  ["u", "you"],
+  ["ur", "your"],
+  ["youll", "you"],
+  ["youre", "you"],
+  ["pls", "please"],
+  ["plz", "please"],
+  ["thx", "thanks"],
+  ["abt", "about"],
+  ["bc", "because"],
+  ["cuz", "because"],
+]);
+
+/** Tokens that carry meaning: chat spellings mended, stop words and single characters dropped. */
+export function contentWords(text: string): string[] {
+  return tokenize(text)
+    .map((w) => CHAT_SPELLINGS.get(w) ?? w)
+    .filter((w) => w.length > 1 && !STOP_WORDS.has(w));
+}
+
+/** Porter stem, for matching "scars" to "scar" where word vectors have no entry. */
+export function stem(word: string): string {
+  return stemmer(word);
+}

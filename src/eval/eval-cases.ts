@@ -1,0 +1,45 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { AppError } from "../errors.js";
+
+/** One evaluation case; the format is documented in tests/eval/README.md. */
+export const evalCaseSchema = z.object({
+  id: z.string().min(1),
+  category: z.string().default("in-scope"),
+  turns: z.array(z.string().min(1)).min(1),
+  expect: z.object({
+    sections: z.array(z.string()).default([]),
+    keywords: z.array(z.string()).default([]),
+    grounded: z.boolean().optional(),
+    handoff: z.enum(["booking", "clinician", "staff"]).nullable().default(null),
+  }),
+});
+
+export type EvalCase = z.infer<typeof evalCaseSchema>;
+
+/** Reads a JSONL case file; a bad line is an error naming the line. */
+export async function loadEvalCases(file: string): Promise<EvalCase[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new AppError("invalid", `Cannot read ${file}`, { cause });
+  }
+  const cases: EvalCase[] = [];
+  const ids = new Set<string>();
+  text.split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    let parsed: EvalCase;
+    try {
+      parsed = evalCaseSchema.parse(JSON.parse(line));
+    } catch (cause) {
+      throw new AppError("invalid", `${file}:${i + 1}: not a valid case`, { cause });
+    }
+    if (ids.has(parsed.id))
+      throw new AppError("invalid", `${file}:${i + 1}: duplicate id ${parsed.id}`);
+    ids.add(parsed.id);
+    cases.push(parsed);
+  });
+  if (cases.length === 0) throw new AppError("invalid", `${file} has no cases`);
+  return cases;
+}

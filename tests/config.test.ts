@@ -1,0 +1,57 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { AppError } from "../src/errors.js";
+
+describe("loadConfig", () => {
+  it("runs offline with no settings at all", () => {
+    const config = loadConfig({}, "/srv/app");
+    expect(config).toMatchObject({
+      dataDir: "/srv/app/data",
+      corpusDir: "/srv/app/corpus",
+      clinicProfilePath: "/srv/app/corpus/clinic.json",
+      indexDir: "/srv/app/data/index",
+      embeddings: { provider: "local" },
+      answerMode: "extractive",
+      hnswEf: 100,
+    });
+    expect(path.isAbsolute(config.vectorsCacheDir)).toBe(true);
+    expect(config.vectorsCacheDir.startsWith(config.dataDir)).toBe(false);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ DATA_DIR: "", EMBEDDINGS: " " }, "/x").dataDir).toBe("/x/data");
+  });
+
+  it("configures OpenAI-compatible embeddings, with no key needed for a local server", () => {
+    const config = loadConfig({
+      EMBEDDINGS: "openai",
+      OPENAI_BASE_URL: "http://127.0.0.1:11434/v1",
+      EMBEDDING_MODEL: "nomic-embed-text",
+    });
+    expect(config.embeddings).toEqual({
+      provider: "openai",
+      model: "nomic-embed-text",
+      apiKey: undefined,
+      baseUrl: "http://127.0.0.1:11434/v1",
+    });
+  });
+
+  it("names every bad variable in one error", () => {
+    let error: unknown;
+    try {
+      loadConfig({ EMBEDDINGS: "magic", HNSW_EF: "3", OPENAI_BASE_URL: "not a url" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe("config");
+    expect((error as AppError).message).toMatch(/EMBEDDINGS/);
+    expect((error as AppError).message).toMatch(/HNSW_EF/);
+    expect((error as AppError).message).toMatch(/OPENAI_BASE_URL/);
+  });
+
+  it("asks for a key when OpenAI embeddings have neither key nor server", () => {
+    expect(() => loadConfig({ EMBEDDINGS: "openai" })).toThrow(/OPENAI_API_KEY/);
+  });
+});

@@ -1,0 +1,31 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../src/config.js";
+import { loadWordVectors, type WordVectors } from "../../src/embeddings/word-vectors.js";
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+export const SHIPPED_CORPUS = path.join(REPO_ROOT, "corpus");
+
+let vectors: Promise<WordVectors> | undefined;
+
+/** The real word vectors, loaded once per test worker from the shared cache. */
+export function testVectors(): Promise<WordVectors> {
+  vectors ??= loadWordVectors(loadConfig({}).vectorsCacheDir);
+  return vectors;
+}
+
+/** A temporary folder, with a function to remove it. */
+export async function tempDir(
+  prefix = "skin-faq-test-",
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A copy of the shipped corpus in `dir/corpus`, to change freely. */
+export async function copyCorpus(dir: string): Promise<string> {
+  const corpus = path.join(dir, "corpus");
+  await cp(SHIPPED_CORPUS, corpus, { recursive: true });
+  return corpus;
+}
