@@ -1,7 +1,7 @@
 import type { ClinicProfile } from "../content/clinic.js";
 import type { Retriever } from "../retrieval/hybrid-retriever.js";
 import { composeExtractiveAnswer } from "./extractive.js";
-import { detectIntent, stripMarkup } from "./intents.js";
+import { detectIntent, stripMarkup, unansweredPriceQuestion } from "./intents.js";
 import {
   BOOKING_ANSWER,
   bookingHandoff,
@@ -82,7 +82,15 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     const relevant = passages.filter((p) => p.score >= retriever.threshold);
     if (relevant.length === 0) return null;
     // The passages must speak to what the question is specifically about.
-    if (retriever.unaddressed(question, relevant.slice(0, 3)).length > 0) return null;
+    const top = relevant.slice(0, 3);
+    if (retriever.unaddressed(question, top).length > 0) return null;
+    if (
+      unansweredPriceQuestion(
+        question,
+        top.map((p) => p.chunk.text),
+      )
+    )
+      return null;
     const query = retriever.aligner.query(question, context);
     return composeExtractiveAnswer(relevant, query, retriever.aligner);
   }

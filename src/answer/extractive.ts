@@ -74,7 +74,6 @@ export function composeExtractiveAnswer(
   query: QueryTerms,
   aligner: WordAligner,
 ): { answer: string; citations: Citation[] } | null {
-  const memo = new Map<number, number>();
   const scored = passages.flatMap((passage, rank) =>
     passageUnits(passage.chunk.text).map((unit) => ({
       unit,
@@ -82,8 +81,7 @@ export function composeExtractiveAnswer(
       passage,
       // The passage's own relevance counts too: its headings carry meaning its sentences lack.
       score:
-        0.7 * aligner.score(query, aligner.passage(unit.lines.join(" ")), memo) +
-        0.3 * passage.score,
+        0.7 * aligner.score(query, aligner.passage(unit.lines.join(" "))) + 0.3 * passage.score,
     })),
   );
   if (scored.length === 0) return null;

@@ -117,3 +117,16 @@ export function detectIntent(message: string): Intent {
   if (GREETING.test(text)) return { kind: "greeting" };
   return { kind: "question" };
 }
+
+const PRICE_QUESTION =
+  /\b(cost|costs|costing|price|prices|pricing|priced|how much (is|are|does|do|would|will|for|per|to)|fees?|charge|charges|expensive|cheap|afford\w*|payment|pay)\b/i;
+const PRICE_FACT =
+  /[£$€]\s?\d|\b\d+\s?(pounds|dollars|euros|gbp|usd|eur)\b|\b(price|cost|fee)s?\b/i;
+
+/**
+ * A question about price can only be answered by a passage that states one: "how much is
+ * a session?" must not be answered with whatever passage mentions sessions.
+ */
+export function unansweredPriceQuestion(question: string, passageTexts: string[]): boolean {
+  return PRICE_QUESTION.test(question) && !passageTexts.some((t) => PRICE_FACT.test(t));
+}

@@ -63,7 +63,7 @@ export function chunkDocument(doc: SourceDocument, options: { maxChars?: number 
         chunkId: `${doc.docId}:${chunks.length}`,
         docId: doc.docId,
         title: doc.title,
-        headingPath,
+        headingPath: [...headingPath],
         section: deepest?.text ?? doc.title,
         anchor,
         url: anchor === "" ? baseUrl : `${baseUrl}#${anchor}`,
@@ -171,7 +171,10 @@ function splitLongText(
   let cursor = block.start;
   for (const text of texts) {
     const located = locateText(source, cursor, block.end, text);
-    starts.push(located?.start ?? cursor);
+    let start = located?.start ?? cursor;
+    // Take in markup glued to the first word (`**Bold`), so it is not left to the previous piece.
+    while (start > cursor && !/\s/.test(source.charAt(start - 1))) start -= 1;
+    starts.push(start);
     if (located) cursor = located.end;
   }
   return texts.map((text, index) => {

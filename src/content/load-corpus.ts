@@ -59,6 +59,10 @@ export function parseDocument(file: string, bytes: Buffer | string): SourceDocum
 
   const buffer = typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes;
   if (buffer.length === 0) throw new AppError("invalid", "the file is empty");
+  if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
+    // Notepad's "Unicode" encoding: a common way for a clinic to end up with a non-UTF-8 file.
+    throw new AppError("invalid", "the file is UTF-16 text; save it as UTF-8");
+  }
   if (buffer.includes(0)) {
     throw new AppError("invalid", "the file is binary (it contains NUL bytes), not text");
   }

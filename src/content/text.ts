@@ -187,8 +187,8 @@ function segmentGroup(group: Line[]): Segment[] {
 
 /**
  * Parses a plain-text article. Blank lines separate paragraphs; lines starting with a bullet are
- * list items. The first line is the title (a depth-1 heading) when it is at most 120 characters
- * and does not end with sentence punctuation. A paragraph made of one short line (at most 80
+ * list items. The first line is the title (a depth-1 heading) when it is at most 120 characters,
+ * does not end with sentence punctuation and more text follows. A paragraph made of one short line (at most 80
  * characters, no terminal punctuation) with more text after it is a depth-2 heading; such a line
  * at the very end (an "About the author" byline) is dropped, as it heads nothing.
  *
@@ -203,7 +203,14 @@ export function parseText(file: string, source: string): ParsedText {
 
   const firstGroup = groups[0];
   const firstLine = firstGroup?.[0];
-  if (firstGroup !== undefined && firstLine !== undefined && BULLET.exec(firstLine.text) === null) {
+  // A lone line is the text itself, not the title of nothing.
+  const moreFollows = groups.length > 1 || (firstGroup?.length ?? 0) > 1;
+  if (
+    firstLine !== undefined &&
+    firstGroup &&
+    moreFollows &&
+    BULLET.exec(firstLine.text) === null
+  ) {
     const text = collapseWhitespace(firstLine.text);
     if (text.length <= MAX_TITLE_CHARS && !endsWithTerminalPunctuation(text)) {
       title = text;

@@ -73,9 +73,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       { details: { skipped } },
     );
   }
-  const chunks: Chunk[] = (
-    await Promise.all(documents.map((doc) => chunkDocument(doc, { maxChars: chunkChars })))
-  ).flat();
+  const chunks: Chunk[] = documents.flatMap((doc) => chunkDocument(doc, { maxChars: chunkChars }));
 
   const cache = await openEmbeddingCache(options.cacheDir, options.model.modelId);
   const texts = chunks.map(embeddingText);

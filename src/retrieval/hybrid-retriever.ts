@@ -39,10 +39,6 @@ export interface Retriever {
   readonly threshold: number;
 }
 
-/** Word similarity that counts as no match when ranking (GloVe scores unrelated pairs ~0.4). */
-const ALIGNMENT_FLOOR = 0.45;
-/** Everyday words (by frequency rank) that do not show a question shares the corpus's topic. */
-const TOPIC_GENERIC_RANK = 300;
 /** Candidates from each source before fusion. */
 const CANDIDATES = 20;
 /** Reciprocal-rank-fusion constant (the usual 60). */
@@ -86,13 +82,13 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
   // Passage words are fixed per index: work them out once, not per question.
   const texts = index.chunks.map(embeddingText);
   const aligner = createWordAligner(deps.vectors, {
-    floor: ALIGNMENT_FLOOR,
-    genericRank: TOPIC_GENERIC_RANK,
     vocabulary: texts.flatMap((t) => contentWords(t)),
   });
   const passageTerms: PassageTerms[] = texts.map((t) => aligner.passage(t));
   const count = index.chunks.length;
-  const vocabulary = aligner.passage(texts.join("\n"));
+  const everything = aligner.merge(passageTerms);
+  // Read once: fetching a stored vector from the native index on every query costs more.
+  const passageVectors = index.chunks.map((_, row) => index.dense.getPoint(row));
 
   async function retrieve(question: string, options: RetrieveOptions = {}) {
     const mode = options.mode ?? "hybrid";
@@ -127,15 +123,14 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     }
     // Exact cosine for every candidate, also those only BM25 found, so scores compare.
     if (vector) {
-      for (const [row, e] of candidates) e.dense = cosine(vector, index.dense.getPoint(row));
+      for (const [row, e] of candidates) e.dense = cosine(vector, passageVectors[row] as number[]);
     }
 
     const query = aligner.query(question, options.context);
-    const memo = new Map<number, number>();
     const maxRrf = 2 / (RRF_K + 1);
     const ranked: RetrievedPassage[] = [];
     for (const [row, e] of candidates) {
-      const alignment = aligner.score(query, passageTerms[row] as PassageTerms, memo);
+      const alignment = aligner.score(query, passageTerms[row] as PassageTerms);
       const fused = e.rrf / maxRrf;
       let score: number;
       const chunk = index.chunks[row] as Chunk;
@@ -161,11 +156,11 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
   return {
     retrieve,
     onTopic: (question, context) =>
-      aligner.sharesTopic(aligner.query(question, context), vocabulary),
+      aligner.sharesTopic(aligner.query(question, context), everything),
     unaddressed: (question, passages) =>
       aligner.unmatchedRareWords(
         aligner.query(question),
-        aligner.passage(passages.map((p) => embeddingText(p.chunk)).join("\n")),
+        aligner.merge(passages.map((p) => passageTerms[p.row] as PassageTerms)),
       ),
     aligner,
     threshold: RELEVANCE_THRESHOLD,

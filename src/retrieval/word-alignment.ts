@@ -1,10 +1,11 @@
 import { distance } from "fastest-levenshtein";
 import { rarityWeight } from "../embeddings/local-embeddings.js";
-import { contentWords, stem } from "../embeddings/text.js";
+import { contentWords, stem as porterStem } from "../embeddings/text.js";
 import type { WordVectors } from "../embeddings/word-vectors.js";
 
 /** The words of a question, each with how much it matters. */
 export interface QueryTerms {
+  words: string[];
   rows: Int32Array;
   stems: string[];
   weights: Float64Array;
@@ -13,77 +14,124 @@ export interface QueryTerms {
 
 /** The distinct words of a passage (or sentence), ready to be aligned against. */
 export interface PassageTerms {
-  rows: Int32Array;
   stems: ReadonlySet<string>;
+  /** Positions in the aligner's vocabulary of the passage's words. */
+  slots: Int32Array;
 }
 
 /** Word-vector similarity below this is what unrelated words score; it counts as no match. */
-export const SIMILARITY_FLOOR = 0.3;
+export const SIMILARITY_FLOOR = 0.45;
+/** Words more frequent than this are everyday English, too general to show a shared topic. */
+export const GENERIC_RANK = 300;
+/** Words rarer than this are what a question is specifically about. */
+export const RARE_RANK = 2000;
+/** Word-vector similarity that counts as the same topic word ("scar" and "scarring"). */
+const TOPIC_SIMILARITY = 0.75;
+/** Similarity at which a rare question word counts as addressed by a passage word. */
+const RARE_MATCH_SIMILARITY = 0.5;
+/** Vocabulary ranks past this are mostly misspellings and oddities in the word vectors. */
+const ODD_WORD_RANK = 20_000;
+/** What two forms of one word ("saggy", "sagging") score, short of the same stem. */
+const WORD_FORM_SIMILARITY = 0.9;
+/** Endings that turn one word into another form of it, for `sameWordForm`. */
+const SUFFIXES = new Set(
+  "|s|es|y|ier|iest|ies|ied|ing|ed|er|ers|est|ly|ily|ness|ity|ment|ments|able|ible|al|ally|ive|ion|ions|ation|ations|ise|ize|ised|ized".split(
+    "|",
+  ),
+);
+/** Similarity rows kept per aligner, bounded by their total size. */
+const ROW_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** "saggy" and "sagging", "risk" and "riskier": a shared start of four letters or more, and endings. */
+export function sameWordForm(a: string, b: string): boolean {
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return common >= 4 && SUFFIXES.has(a.slice(common)) && SUFFIXES.has(b.slice(common));
+}
 
 export interface AlignerOptions {
   /** Similarity that counts as no match (default SIMILARITY_FLOOR). */
   floor?: number;
-  /** Extra weight per question word stem, e.g. how rare it is in the corpus. */
-  stemWeight?: (stem: string) => number;
   /** Frequency rank below which a word is too everyday to show a shared topic. */
   genericRank?: number;
-  /** The corpus's own words: a rare or unknown question word one typo away is read as one. */
-  vocabulary?: readonly string[];
+  /**
+   * The corpus's own words. Passages are aligned against this vocabulary, and a rare or
+   * unknown question word one typo away from one of them is read as that word.
+   */
+  vocabulary: readonly string[];
 }
 
 /**
  * Word-alignment relevance: every question word is matched with its most similar passage
- * word (the same stem scores 1; otherwise the cosine of their word vectors, less what
- * unrelated words score anyway), weighted by how rare the question word is. A paraphrase
- * ("lines around my eyes" for "wrinkles ... around the eyes") scores high where averaged
- * vectors blur and BM25 sees no shared word.
+ * word (the same stem scores 1, another form of the word 0.9, otherwise the cosine of their
+ * word vectors less what unrelated words score anyway), weighted by how rare the question
+ * word is. A paraphrase ("lines around my eyes" for "wrinkles ... around the eyes") scores
+ * high where averaged vectors blur and BM25 sees no shared word.
+ *
+ * Each question word's similarities to the whole corpus vocabulary are computed once and
+ * cached, so scoring a passage is a handful of array look-ups.
  */
 export interface WordAligner {
   query(text: string, contextText?: string, contextWeight?: number): QueryTerms;
   passage(text: string): PassageTerms;
+  /** Several passages' terms as one (for "is this addressed anywhere in them?"). */
+  merge(passages: PassageTerms[]): PassageTerms;
   /** 0 (nothing matches) to 1 (every question word found). */
-  score(query: QueryTerms, passage: PassageTerms, memo?: Map<number, number>): number;
+  score(query: QueryTerms, passage: PassageTerms): number;
   /**
    * True when a question word that is not everyday English (a frequency rank past
-   * `GENERIC_RANK`, or not in the vocabulary) stands in the passage terms, or nearly so.
+   * `genericRank`, or not in the vocabulary) stands in the passage terms, or nearly so.
    * "Who won the league?" shares only everyday words ("last", "team") with a skin
    * clinic's articles; "Do you do laser hair removal?" shares "laser".
    */
-  sharesTopic(query: QueryTerms, vocabulary: PassageTerms): boolean;
+  sharesTopic(query: QueryTerms, passage: PassageTerms): boolean;
   /**
    * The rare question words (past `RARE_RANK`, or unknown) that nothing in the passages
    * matches: "numbing" in "do you use numbing cream?" when no passage speaks of it. A
    * question whose most telling word goes unanswered is not answered by these passages.
    */
-  unmatchedRareWords(query: QueryTerms, passages: PassageTerms): string[];
+  unmatchedRareWords(query: QueryTerms, passage: PassageTerms): string[];
 }
 
-/** Words rarer than this are what a question is specifically about. */
-export const RARE_RANK = 3000;
-/** Similarity at which a rare question word counts as addressed by a passage word. */
-const RARE_MATCH_SIMILARITY = 0.5;
-/** Vocabulary ranks past this are mostly misspellings and oddities in the word vectors. */
-const ODD_WORD_RANK = 20_000;
-
-/** Words more frequent than this are everyday English, too general to show a shared topic. */
-export const GENERIC_RANK = 1500;
-/** Word-vector similarity that counts as the same topic word ("scar" and "scarring"). */
-const TOPIC_SIMILARITY = 0.75;
-
-export function createWordAligner(vectors: WordVectors, options: AlignerOptions = {}): WordAligner {
-  const dims = vectors.size;
+export function createWordAligner(vectors: WordVectors, options: AlignerOptions): WordAligner {
   const floor = options.floor ?? SIMILARITY_FLOOR;
-  const stemWeight = options.stemWeight ?? (() => 1);
   const genericRank = options.genericRank ?? GENERIC_RANK;
-  const corpusWords = [...new Set(options.vocabulary ?? [])].filter((w) => w.length >= 4);
-  const corpusSet = new Set(corpusWords);
+
+  const stems = new Map<string, string>();
+  const stemOf = (word: string) => {
+    let s = stems.get(word);
+    if (s === undefined) {
+      s = porterStem(word);
+      stems.set(word, s);
+    }
+    return s;
+  };
+
+  // The vocabulary: every distinct corpus word, with its vector row (-1 if it has none).
+  const vocabWords: string[] = [];
+  const slotOf = new Map<string, number>();
+  const addWord = (word: string) => {
+    let slot = slotOf.get(word);
+    if (slot === undefined) {
+      slot = vocabWords.length;
+      vocabWords.push(word);
+      slotOf.set(word, slot);
+    }
+    return slot;
+  };
+  for (const word of options.vocabulary) addWord(word);
+  let vocabRows = Int32Array.from(vocabWords, (w) => vectors.lookup(w));
+  const vocabStems = vocabWords.map(stemOf);
+  const mendable = vocabWords.filter((w) => w.length >= 4);
+
   /** One or two edits away from a corpus word ("microneedlin"), for unknown or odd words. */
-  function mend(word: string, row: number): string {
-    if (word.length < 4 || corpusSet.has(word) || (row >= 0 && row < ODD_WORD_RANK)) return word;
+  function mend(word: string): string {
+    const row = vectors.lookup(word);
+    if (word.length < 4 || slotOf.has(word) || (row >= 0 && row < ODD_WORD_RANK)) return word;
     const allowed = word.length >= 8 ? 2 : 1;
     let best = word;
     let bestDistance = allowed + 1;
-    for (const candidate of corpusWords) {
+    for (const candidate of mendable) {
       if (Math.abs(candidate.length - word.length) > allowed) continue;
       const d = distance(word, candidate);
       if (d < bestDistance) {
@@ -93,99 +141,133 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions 
     }
     return best;
   }
-  function terms(text: string, correct = false) {
-    return contentWords(text).map((raw) => {
-      const word = correct ? mend(raw, vectors.lookup(raw)) : raw;
-      return { row: vectors.lookup(word), stem: stem(word) };
-    });
+
+  // Per question word: its match strength (before the floor) with every vocabulary word.
+  const rowCache = new Map<string, Float32Array>();
+  const maxRows = Math.max(64, Math.floor(ROW_CACHE_BYTES / (4 * Math.max(1, vocabWords.length))));
+  function similarities(word: string): Float32Array {
+    const cached = rowCache.get(word);
+    if (cached) return cached;
+    const row = vectors.lookup(word);
+    const s = stemOf(word);
+    const out = new Float32Array(vocabWords.length);
+    for (let i = 0; i < vocabWords.length; i++) {
+      const other = vocabRows[i] as number;
+      let sim = row >= 0 && other >= 0 ? vectors.similarity(row, other) : 0;
+      if (vocabStems[i] === s) sim = 1;
+      else if (sim < WORD_FORM_SIMILARITY && sameWordForm(word, vocabWords[i] as string)) {
+        sim = WORD_FORM_SIMILARITY;
+      }
+      out[i] = sim;
+    }
+    if (rowCache.size >= maxRows) rowCache.delete(rowCache.keys().next().value as string);
+    rowCache.set(word, out);
+    return out;
   }
+
+  /** The best match of a question word in a passage, 0..1 (1: same stem). */
+  function bestMatch(word: string, passage: PassageTerms): number {
+    if (passage.stems.has(stemOf(word))) return 1;
+    const sims = similarities(word);
+    let best = 0;
+    const slots = passage.slots;
+    for (let j = 0; j < slots.length; j++) {
+      const sim = sims[slots[j] as number] as number;
+      if (sim > best) best = sim;
+    }
+    return best;
+  }
+
   return {
     query(text, contextText, contextWeight = 0.5) {
-      const seen = new Map<string, { row: number; weight: number }>();
-      const add = (words: { row: number; stem: string }[], factor: number) => {
-        for (const { row, stem: s } of words) {
-          const weight = rarityWeight(vectors, row) * factor * stemWeight(s);
+      const seen = new Map<string, { word: string; row: number; weight: number }>();
+      const add = (source: string, factor: number) => {
+        for (const raw of contentWords(source)) {
+          const word = mend(raw);
+          const row = vectors.lookup(word);
+          const weight = rarityWeight(vectors, row) * factor;
+          const s = stemOf(word);
           const prior = seen.get(s);
-          if (!prior || prior.weight < weight) seen.set(s, { row, weight });
+          if (!prior || prior.weight < weight) seen.set(s, { word, row, weight });
         }
       };
-      if (contextText) add(terms(contextText, true), contextWeight);
-      add(terms(text, true), 1);
-      const stems = [...seen.keys()];
-      const rows = new Int32Array(stems.length);
-      const weights = new Float64Array(stems.length);
-      let totalWeight = 0;
-      stems.forEach((s, i) => {
-        const entry = seen.get(s) as { row: number; weight: number };
-        rows[i] = entry.row;
-        weights[i] = entry.weight;
-        totalWeight += entry.weight;
-      });
-      return { rows, stems, weights, totalWeight };
+      if (contextText) add(contextText, contextWeight);
+      add(text, 1);
+      const entries = [...seen.entries()];
+      const weights = Float64Array.from(entries, ([, e]) => e.weight);
+      return {
+        words: entries.map(([, e]) => e.word),
+        rows: Int32Array.from(entries, ([, e]) => e.row),
+        stems: entries.map(([s]) => s),
+        weights,
+        totalWeight: weights.reduce((a, b) => a + b, 0),
+      };
     },
     passage(text) {
-      const words = terms(text);
-      const rows = [...new Set(words.map((w) => w.row).filter((r) => r >= 0))];
-      return { rows: Int32Array.from(rows), stems: new Set(words.map((w) => w.stem)) };
+      const words = contentWords(text);
+      return {
+        stems: new Set(words.map(stemOf)),
+        slots: Int32Array.from(new Set(words.map(addWordForPassage))),
+      };
     },
-    score(query, passage, memo) {
+    merge(passages) {
+      const stemsUnion = new Set<string>();
+      const slots = new Set<number>();
+      for (const p of passages) {
+        for (const s of p.stems) stemsUnion.add(s);
+        for (const slot of p.slots) slots.add(slot);
+      }
+      return { stems: stemsUnion, slots: Int32Array.from(slots) };
+    },
+    score(query, passage) {
       if (query.totalWeight === 0) return 0;
       let sum = 0;
-      for (let i = 0; i < query.stems.length; i++) {
-        let best = 0;
-        if (passage.stems.has(query.stems[i] as string)) {
-          best = 1;
-        } else {
-          const q = query.rows[i] as number;
-          if (q >= 0) {
-            for (let j = 0; j < passage.rows.length; j++) {
-              const p = passage.rows[j] as number;
-              // Similarities repeat across the passages of one query: remember them.
-              const key = q * dims + p;
-              let sim = memo?.get(key);
-              if (sim === undefined) {
-                sim = vectors.similarity(q, p);
-                memo?.set(key, sim);
-              }
-              if (sim > best) best = sim;
-            }
-            best = Math.max(0, (best - floor) / (1 - floor));
-          }
-        }
-        sum += (query.weights[i] as number) * best;
+      for (let i = 0; i < query.words.length; i++) {
+        const best = bestMatch(query.words[i] as string, passage);
+        const credit = best >= 1 ? 1 : Math.max(0, (best - floor) / (1 - floor));
+        sum += (query.weights[i] as number) * credit;
       }
       return sum / query.totalWeight;
     },
-    sharesTopic(query, vocabulary) {
+    sharesTopic(query, passage) {
       const specific = (row: number) => row < 0 || row >= genericRank;
-      for (let i = 0; i < query.stems.length; i++) {
-        const q = query.rows[i] as number;
-        if (!specific(q)) continue;
-        if (vocabulary.stems.has(query.stems[i] as string)) return true;
-        if (q < 0) continue;
-        for (let j = 0; j < vocabulary.rows.length; j++) {
-          const p = vocabulary.rows[j] as number;
-          if (specific(p) && vectors.similarity(q, p) >= TOPIC_SIMILARITY) return true;
+      for (let i = 0; i < query.words.length; i++) {
+        if (!specific(query.rows[i] as number)) continue;
+        if (passage.stems.has(query.stems[i] as string)) return true;
+        const sims = similarities(query.words[i] as string);
+        for (const slot of passage.slots) {
+          if (specific(vocabRows[slot] as number) && (sims[slot] as number) >= TOPIC_SIMILARITY) {
+            return true;
+          }
         }
       }
       return false;
     },
-    unmatchedRareWords(query, passages) {
+    unmatchedRareWords(query, passage) {
       const missing: string[] = [];
-      for (let i = 0; i < query.stems.length; i++) {
-        const q = query.rows[i] as number;
-        const s = query.stems[i] as string;
-        if (q >= 0 && q < RARE_RANK) continue;
-        if (passages.stems.has(s)) continue;
-        let addressed = false;
-        if (q >= 0) {
-          for (let j = 0; j < passages.rows.length && !addressed; j++) {
-            addressed = vectors.similarity(q, passages.rows[j] as number) >= RARE_MATCH_SIMILARITY;
-          }
+      for (let i = 0; i < query.words.length; i++) {
+        const row = query.rows[i] as number;
+        if (row >= 0 && row < RARE_RANK) continue;
+        if (bestMatch(query.words[i] as string, passage) < RARE_MATCH_SIMILARITY) {
+          missing.push(query.words[i] as string);
         }
-        if (!addressed) missing.push(s);
       }
       return missing;
     },
   };
+
+  /** Passage words outside the corpus vocabulary (tests, new text) join it on first sight. */
+  function addWordForPassage(word: string): number {
+    const known = slotOf.get(word);
+    if (known !== undefined) return known;
+    const slot = addWord(word);
+    // Grow the parallel arrays and drop cached rows, which no longer cover every slot.
+    const rows = new Int32Array(vocabWords.length);
+    rows.set(vocabRows);
+    rows[slot] = vectors.lookup(word);
+    vocabRows = rows;
+    vocabStems.push(stemOf(word));
+    rowCache.clear();
+    return slot;
+  }
 }

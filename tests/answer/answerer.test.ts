@@ -105,6 +105,20 @@ describe("createAnswerer (extractive)", () => {
     expect(reply.handoff?.message).toContain(core.clinic.phone);
   });
 
+  it("does not answer a price question with a passage that states no price", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "How much does one microneedling session cost?",
+    });
+    expect(reply).toMatchObject({ grounded: false, citations: [], handoff: { kind: "staff" } });
+  });
+
+  it("does not answer when the question's most telling word is nowhere in the passages", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "Is bitcoin a good investment for my skin clinic?",
+    });
+    expect(reply).toMatchObject({ grounded: false, citations: [] });
+  });
+
   it("hands a booking request to booking with the clinic's contact details", async () => {
     const reply = await core.answerer.answerQuestion({
       message: "I'd like to book a consultation",

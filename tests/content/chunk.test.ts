@@ -100,7 +100,7 @@ describe("chunkDocument", () => {
     const sentences = [
       "Peels remove the outer layer of **dead skin** cells.",
       "Most people see brighter skin within a week.",
-      "Mild peels need no downtime at all, e.g. a lunchtime peel.",
+      "**Mild peels** need no downtime at all, e.g. a lunchtime peel.",
       "Deeper peels can need up to ten days of recovery.",
       "Your practitioner will choose the depth with you.",
     ];

@@ -88,6 +88,8 @@ describe("parseDocument", () => {
     expect(invalidReason(() => parseDocument("a.txt", Buffer.from("ab\u0000cd")))).toMatch(
       /binary/,
     );
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Hi.", "utf16le")]);
+    expect(invalidReason(() => parseDocument("a.txt", utf16))).toMatch(/UTF-16.*UTF-8/);
     expect(invalidReason(() => parseDocument("a.md", "---\ntitle: [x\n---\nText."))).toMatch(
       /front matter/,
     );

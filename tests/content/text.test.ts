@@ -129,6 +129,12 @@ describe("parseText", () => {
     expect(summary(doc.blocks)).toEqual(["h1 Opening hours", "paragraph Monday to Friday 9 to 5"]);
   });
 
+  it("does not make a lone line the title of nothing", () => {
+    const doc = parseText("note.txt", "Open on bank holidays");
+    expect(doc.title).toBe("note");
+    expect(summary(doc.blocks)).toEqual(["paragraph Open on bank holidays"]);
+  });
+
   it("keeps offsets exact with Windows line endings", () => {
     const source = "Title\r\n\r\nFirst line\r\nsecond line.\r\n\r\n• item\r\n";
     const doc = parseText("a.txt", source);
