@@ -20,7 +20,9 @@ await runScript(async () => {
     },
   });
   loadDotEnv();
+  const loadStarted = performance.now();
   const core = await loadCore(loadConfig(process.env), { buildIfNeeded: true });
+  const loadMs = performance.now() - loadStarted;
   const cases = await loadEvalCases(values.file);
   const report = await runEval(core.answerer, core.index, cases);
   if (values.json) {
@@ -62,6 +64,10 @@ await runScript(async () => {
   );
   console.log(`  grounded flag accuracy     ${pct(report.groundedAccuracy)}`);
   console.log(`  median time per question   ${report.medianMs.toFixed(3)} ms`);
+  console.log(
+    `  load with a built index    ${core.rebuilt ? "n/a (built it first)" : `${(loadMs / 1000).toFixed(2)} s`}`,
+  );
+  console.log(`  resident memory            ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   console.log("  by category (all checks pass):");
   for (const [category, e] of byCategory) console.log(`    ${category.padEnd(10)} ${e.ok}/${e.n}`);
 });

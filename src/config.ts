@@ -20,8 +20,65 @@ const envSchema = z
     OPENAI_BASE_URL: optionalUrl,
     ANSWER_MODE: z.preprocess(emptyToUndefined, z.enum(["extractive"]).default("extractive")),
     HNSW_EF: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(2000).default(100)),
+    NODE_ENV: z.preprocess(emptyToUndefined, z.string().default("development")),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    STAFF_TOKENS: optionalString,
+    STAFF_TOKEN: optionalString,
+    ADMIN_TOKEN: optionalString,
+    ALLOWED_ORIGINS: optionalString,
+    TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+    RATE_LIMIT_PER_MIN: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(100_000).default(20),
+    ),
+    BOOKING_URL: z.preprocess(emptyToUndefined, z.httpUrl().optional()),
+    BOOKING_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.httpUrl().optional()),
+    BOOKING_WEBHOOK_SECRET: optionalString,
   })
   .superRefine((env, ctx) => {
+    const production = env.NODE_ENV === "production";
+    const staff = parseStaffAccounts(env.STAFF_TOKENS, env.STAFF_TOKEN);
+    if (typeof staff === "string") {
+      ctx.addIssue({ code: "custom", path: ["STAFF_TOKENS"], message: staff });
+    } else if (production) {
+      if (staff.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["STAFF_TOKENS"],
+          message: "with NODE_ENV=production, STAFF_TOKENS or STAFF_TOKEN must be set",
+        });
+      }
+      for (const account of staff) {
+        if (account.token.length < MIN_TOKEN_LENGTH) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["STAFF_TOKENS"],
+            message: `the token of staff account "${account.name}" must be at least ${MIN_TOKEN_LENGTH} characters`,
+          });
+        }
+      }
+      if (!env.ADMIN_TOKEN || env.ADMIN_TOKEN.length < MIN_TOKEN_LENGTH) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ADMIN_TOKEN"],
+          message: `with NODE_ENV=production, ADMIN_TOKEN must be set, at least ${MIN_TOKEN_LENGTH} characters`,
+        });
+      }
+    }
+    for (const origin of splitList(env.ALLOWED_ORIGINS)) {
+      if (!isOrigin(origin)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ALLOWED_ORIGINS"],
+          message: `"${origin}" is not an origin like https://clinic.example`,
+        });
+      }
+    }
     if (env.EMBEDDINGS === "openai" && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
       ctx.addIssue({
         code: "custom",
@@ -48,6 +105,66 @@ export interface Config {
       };
   answerMode: "extractive";
   hnswEf: number;
+  production: boolean;
+  port: number;
+  host: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Staff accounts; empty in development means "generate one at start". */
+  staffAccounts: StaffAccount[];
+  /** Undefined in development means "generate one at start". */
+  adminToken: string | undefined;
+  /** Origins (besides the service's own) allowed to use the chat API and sockets. */
+  allowedOrigins: string[];
+  /** Proxy hops in front of the service, for the client address. */
+  trustProxy: number;
+  /** Visitor messages per minute per client address and per session; 0 turns it off. */
+  rateLimitPerMin: number;
+  /** An external scheduler, offered with booking handoffs. */
+  bookingUrl: string | undefined;
+  bookingWebhook: { url: string; secret: string | undefined } | undefined;
+}
+
+export interface StaffAccount {
+  name: string;
+  token: string;
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** `name:token,name:token` (or one STAFF_TOKEN for "staff"); a string is an error message. */
+function parseStaffAccounts(
+  list: string | undefined,
+  single: string | undefined,
+): StaffAccount[] | string {
+  const accounts: StaffAccount[] = [];
+  for (const entry of splitList(list)) {
+    const colon = entry.indexOf(":");
+    const name = entry.slice(0, colon).trim();
+    const token = entry.slice(colon + 1).trim();
+    if (colon <= 0 || !token || !/^[\w.@-]{1,64}$/.test(name)) {
+      return `"${entry.slice(0, Math.max(colon, 0)) || "?"}:…" is not name:token`;
+    }
+    if (accounts.some((a) => a.name === name)) return `staff account "${name}" is listed twice`;
+    accounts.push({ name, token });
+  }
+  if (single) accounts.push({ name: "staff", token: single });
+  return accounts;
 }
 
 /**
@@ -87,6 +204,19 @@ export function loadConfig(
           },
     answerMode: e.ANSWER_MODE,
     hnswEf: e.HNSW_EF,
+    production: e.NODE_ENV === "production",
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    staffAccounts: parseStaffAccounts(e.STAFF_TOKENS, e.STAFF_TOKEN) as StaffAccount[],
+    adminToken: e.ADMIN_TOKEN,
+    allowedOrigins: splitList(e.ALLOWED_ORIGINS),
+    trustProxy: e.TRUST_PROXY,
+    rateLimitPerMin: e.RATE_LIMIT_PER_MIN,
+    bookingUrl: e.BOOKING_URL,
+    bookingWebhook: e.BOOKING_WEBHOOK_URL
+      ? { url: e.BOOKING_WEBHOOK_URL, secret: e.BOOKING_WEBHOOK_SECRET }
+      : undefined,
   };
 }
 

@@ -67,7 +67,11 @@ export async function loadCore(
     index = await loadIndex(config.indexDir, { expectModel: model.modelId, ef: config.hnswEf });
   }
   const retriever = createRetriever({ index, model, vectors });
-  const answerer = createAnswerer({ retriever, clinic });
+  const answerer = createAnswerer({
+    retriever,
+    clinic,
+    ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
+  });
   return {
     config,
     clinic,

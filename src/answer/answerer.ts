@@ -46,12 +46,14 @@ export function followUpContext(message: string, history: HistoryTurn[] = []): s
   return undefined;
 }
 
-/** Splits an answer into stream pieces of a few words each; they concatenate to the answer. */
+/**
+ * Splits an answer into stream pieces, one quoted sentence (with its marker) each; they
+ * concatenate exactly to the answer. An extractive answer is ready at once, so finer pieces
+ * would only cost more socket frames.
+ */
 export function toDeltas(answer: string): string[] {
-  const words = answer.match(/\S+\s*|\s+/g) ?? [];
-  const pieces: string[] = [];
-  for (let i = 0; i < words.length; i += 4) pieces.push(words.slice(i, i + 4).join(""));
-  return pieces;
+  const pieces = answer.match(/[\s\S]*?\[\d+\]\s*|[\s\S]+$/g) ?? [];
+  return pieces.filter((p) => p.length > 0);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { AppError } from "../errors.js";
 import { locateText } from "./text.js";
 import type { Block, Chunk, SourceDocument } from "./types.js";
@@ -35,9 +36,12 @@ interface Section {
  * each piece is located in the source again, so every chunk's `start`/`end` still covers its text.
  *
  * @param options.maxChars longest chunk text, {@link DEFAULT_CHUNK_CHARS} by default.
- * @throws AppError `config` when `maxChars` is not a positive integer.
+ * @throws AppError `config` (as a rejection) when `maxChars` is not a positive integer.
  */
-export function chunkDocument(doc: SourceDocument, options: { maxChars?: number } = {}): Chunk[] {
+export async function chunkDocument(
+  doc: SourceDocument,
+  options: { maxChars?: number } = {},
+): Promise<Chunk[]> {
   const maxChars = options.maxChars ?? DEFAULT_CHUNK_CHARS;
   if (!Number.isInteger(maxChars) || maxChars < 1) {
     throw new AppError("config", `chunk maxChars must be a positive integer, got ${maxChars}`);
@@ -46,11 +50,12 @@ export function chunkDocument(doc: SourceDocument, options: { maxChars?: number 
     doc.blocks.find((block): block is Heading => block.kind === "heading" && block.depth === 1)
       ?.anchor ?? "";
   const baseUrl = doc.url ?? `/articles/${doc.docId}`;
+  const splitter = createSplitter(maxChars);
 
   const chunks: Chunk[] = [];
   for (const section of sectionsOf(doc.blocks)) {
     if (section.blocks.length === 0) continue;
-    const atoms = atomsOf(section.blocks, doc.source, maxChars);
+    const atoms = await atomsOf(section.blocks, doc.source, maxChars, splitter);
     const deepest = section.headings[section.headings.length - 1];
     const headingPath = section.headings.map((heading) => heading.text);
     if (section.headings[0]?.depth !== 1) headingPath.unshift(doc.title);
@@ -93,7 +98,12 @@ function sectionsOf(blocks: Block[]): Section[] {
   return sections;
 }
 
-function atomsOf(blocks: TextBlock[], source: string, maxChars: number): Atom[] {
+async function atomsOf(
+  blocks: TextBlock[],
+  source: string,
+  maxChars: number,
+  splitter: RecursiveCharacterTextSplitter,
+): Promise<Atom[]> {
   const atoms: Atom[] = [];
   for (const [index, block] of blocks.entries()) {
     const introducesList = block.kind === "paragraph" && blocks[index + 1]?.kind === "item";
@@ -101,7 +111,7 @@ function atomsOf(blocks: TextBlock[], source: string, maxChars: number): Atom[] 
       atoms.push({ ...block, introducesList });
       continue;
     }
-    const pieces = splitLongText(block, source, maxChars);
+    const pieces = await splitLongText(block, source, splitter);
     pieces.forEach((piece, pieceIndex) => {
       atoms.push({
         kind: block.kind,
@@ -119,52 +129,46 @@ function atomsOf(blocks: TextBlock[], source: string, maxChars: number): Atom[] 
 const SENTENCE_END = /([.!?…]+["'”’)\]]*) (?=["'“‘([]?[\p{Lu}\p{N}])/gu;
 
 /**
- * Cuts text into pieces of at most `maxChars`: whole sentences packed greedily, a sentence that is
- * too long by itself cut between words, and a word longer than that cut anywhere.
+ * LangChain's recursive splitter for a sentence too long for one chunk: it cuts between words, or
+ * anywhere within a word longer than `maxChars`, and packs the pieces without overlap.
  */
-function splitSentences(text: string, maxChars: number): string[] {
-  const units = text
-    .replace(SENTENCE_END, "$1\n")
-    .split("\n")
-    .flatMap((sentence) =>
-      sentence.length <= maxChars ? [sentence] : splitWords(sentence, maxChars),
-    );
-  return mergeUnits(units, maxChars);
-}
-
-function splitWords(sentence: string, maxChars: number): string[] {
-  const words = sentence.split(" ").flatMap((word) => {
-    if (word.length <= maxChars) return [word];
-    const parts: string[] = [];
-    for (let at = 0; at < word.length; at += maxChars) parts.push(word.slice(at, at + maxChars));
-    return parts;
+function createSplitter(maxChars: number): RecursiveCharacterTextSplitter {
+  return new RecursiveCharacterTextSplitter({
+    chunkSize: maxChars,
+    chunkOverlap: 0,
+    separators: [" ", ""],
+    keepSeparator: false,
   });
-  return mergeUnits(words, maxChars);
 }
 
-function mergeUnits(units: string[], maxChars: number): string[] {
-  const pieces: string[] = [];
-  let current = "";
-  for (const unit of units) {
-    const trimmed = unit.trim();
-    if (trimmed === "") continue;
-    if (current !== "" && current.length + 1 + trimmed.length > maxChars) {
-      pieces.push(current);
-      current = "";
-    }
-    current = current === "" ? trimmed : `${current} ${trimmed}`;
-  }
-  if (current !== "") pieces.push(current);
-  return pieces;
+/**
+ * Cuts text into pieces of at most `maxChars`: whole sentences packed greedily, a sentence that is
+ * too long by itself cut between words. Every piece is exact text, its parts joined by one space.
+ */
+async function splitSentences(
+  splitter: RecursiveCharacterTextSplitter,
+  text: string,
+): Promise<string[]> {
+  // Sentence ends are found here rather than with ". " style separators: those would cut "e.g. a",
+  // and with keepSeparator the splitter moves each full stop to the start of the next piece.
+  const sentences = text.replace(SENTENCE_END, "$1\n").split("\n");
+  const units = await Promise.all(
+    sentences.map((sentence) =>
+      sentence.length <= splitter.chunkSize ? [sentence] : splitter.splitText(sentence),
+    ),
+  );
+  // One packing pass over all units (not the splitter's recursion, which always cuts after an
+  // over-long sentence) lets the end of a long sentence share a piece with the next sentence.
+  return splitter.mergeSplits(units.flat(), " ");
 }
 
 /** Splits one long block into sentence pieces and finds each piece's offsets in the source. */
-function splitLongText(
+async function splitLongText(
   block: TextBlock,
   source: string,
-  maxChars: number,
-): { text: string; start: number; end: number }[] {
-  const texts = splitSentences(block.text, maxChars);
+  splitter: RecursiveCharacterTextSplitter,
+): Promise<{ text: string; start: number; end: number }[]> {
+  const texts = await splitSentences(splitter, block.text);
 
   // Each piece starts where its first word is found; the previous piece ends just before that.
   const starts: number[] = [];

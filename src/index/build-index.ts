@@ -73,7 +73,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       { details: { skipped } },
     );
   }
-  const chunks: Chunk[] = documents.flatMap((doc) => chunkDocument(doc, { maxChars: chunkChars }));
+  const chunks: Chunk[] = (
+    await Promise.all(documents.map((doc) => chunkDocument(doc, { maxChars: chunkChars })))
+  ).flat();
 
   const cache = await openEmbeddingCache(options.cacheDir, options.model.modelId);
   const texts = chunks.map(embeddingText);

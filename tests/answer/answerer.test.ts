@@ -168,7 +168,7 @@ describe("createAnswerer (extractive)", () => {
     const pieces: string[] = [];
     let final: ChatReply | undefined;
     for await (const item of core.answerer.streamAnswer({
-      message: "Does it help with enlarged pores?",
+      message: "Can microneedling help with acne scars?",
     })) {
       if ("delta" in item) pieces.push(item.delta);
       else final = item;

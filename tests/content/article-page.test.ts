@@ -96,11 +96,11 @@ describe("renderArticlePage", () => {
     expect(scripted).not.toContain("javascript:");
   });
 
-  it("gives headings the ids that chunk anchors point to", () => {
+  it("gives headings the ids that chunk anchors point to", async () => {
     for (const doc of fixtures) {
       const pageIds = ids(renderArticlePage(doc, { siteName: "Clinic" }));
       expect(new Set(pageIds).size).toBe(pageIds.length);
-      const anchors = chunkDocument(doc).map((chunk) => chunk.anchor);
+      const anchors = (await chunkDocument(doc)).map((chunk) => chunk.anchor);
       expect(anchors.length).toBeGreaterThan(0);
       for (const anchor of anchors) expect(pageIds).toContain(anchor);
     }

@@ -23,13 +23,13 @@ function expectWordsInOrder(text: string, span: string): void {
   }
 }
 
-function chunkWith(text: string): Chunk | undefined {
-  return chunkDocument(seed).find((chunk) => chunk.text.includes(text));
+async function chunkWith(text: string): Promise<Chunk | undefined> {
+  return (await chunkDocument(seed)).find((chunk) => chunk.text.includes(text));
 }
 
 describe("chunkDocument", () => {
-  it("splits the seed article into passages no longer than the default size", () => {
-    const chunks = chunkDocument(seed);
+  it("splits the seed article into passages no longer than the default size", async () => {
+    const chunks = await chunkDocument(seed);
     expect(DEFAULT_CHUNK_CHARS).toBe(700);
     // 13 sections with text, plus an introduction long enough to need two chunks.
     expect(chunks).toHaveLength(15);
@@ -39,10 +39,10 @@ describe("chunkDocument", () => {
     );
   });
 
-  it("covers every word of every chunk with its source offsets, in order", () => {
+  it("covers every word of every chunk with its source offsets, in order", async () => {
     for (const doc of fixtures) {
       for (const maxChars of [DEFAULT_CHUNK_CHARS, 150, 60]) {
-        const chunks = chunkDocument(doc, { maxChars });
+        const chunks = await chunkDocument(doc, { maxChars });
         let previousEnd = 0;
         for (const chunk of chunks) {
           expectWordsInOrder(chunk.text, doc.source.slice(chunk.start, chunk.end));
@@ -53,33 +53,35 @@ describe("chunkDocument", () => {
     }
   });
 
-  it("never lets a chunk span two headings, nor include heading text", () => {
+  it("never lets a chunk span two headings, nor include heading text", async () => {
     for (const doc of fixtures) {
       const headings = doc.blocks.filter((block) => block.kind === "heading");
-      for (const chunk of chunkDocument(doc, { maxChars: 2000 })) {
+      for (const chunk of await chunkDocument(doc, { maxChars: 2000 })) {
         const inside = headings.filter((h) => h.start >= chunk.start && h.start < chunk.end);
         expect(inside, chunk.text).toEqual([]);
       }
     }
     expect(
-      chunkDocument(seed).some((chunk) => chunk.text.includes("Understanding the Mechanism")),
+      (await chunkDocument(seed)).some((chunk) =>
+        chunk.text.includes("Understanding the Mechanism"),
+      ),
     ).toBe(false);
   });
 
-  it("packs paragraphs under one heading together, joined by a blank line", () => {
-    const chunk = chunkWith("To appreciate the results");
+  it("packs paragraphs under one heading together, joined by a blank line", async () => {
+    const chunk = await chunkWith("To appreciate the results");
     expect(chunk?.text).toBe(
       "To appreciate the results, one must first understand the physiology behind the treatment. Microneedling involves the use of a device equipped with fine, sterile needles to puncture the skin.\n\nThese punctures are superficial and controlled, designed not to cause lasting damage but to trigger a biological response.",
     );
   });
 
-  it("keeps a list with the paragraph that introduces it, items on their own lines", () => {
-    expect(chunkWith("reducing the appearance of:")?.text).toMatch(
+  it("keeps a list with the paragraph that introduces it, items on their own lines", async () => {
+    expect((await chunkWith("reducing the appearance of:"))?.text).toMatch(
       /reducing the appearance of:\nSunspots and age spots\nMelasma\nPost-inflammatory hyperpigmentation\nSurgical scars$/,
     );
   });
 
-  it("moves a list's introduction to the next chunk rather than leave it without its items", () => {
+  it("moves a list's introduction to the next chunk rather than leave it without its items", async () => {
     const doc = parseDocument(
       "care.md",
       [
@@ -90,13 +92,13 @@ describe("chunkDocument", () => {
       ].join("\n\n"),
     );
     // The first paragraph and the introduction fit in 100 characters, but not with an item.
-    expect(chunkDocument(doc, { maxChars: 100 }).map((chunk) => chunk.text)).toEqual([
+    expect((await chunkDocument(doc, { maxChars: 100 })).map((chunk) => chunk.text)).toEqual([
       "Keep the area clean and dry and do not touch it too often.",
       "Avoid these for two days:\nHot showers, saunas and steam rooms\nScrubs",
     ]);
   });
 
-  it("splits a block longer than maxChars at sentence ends and locates each piece", () => {
+  it("splits a block longer than maxChars at sentence ends and locates each piece", async () => {
     const sentences = [
       "Peels remove the outer layer of **dead skin** cells.",
       "Most people see brighter skin within a week.",
@@ -106,7 +108,7 @@ describe("chunkDocument", () => {
     ];
     const source = `## Peels\n\n${sentences.join(" ")}\n`;
     const doc = parseDocument("peels.md", source);
-    const chunks = chunkDocument(doc, { maxChars: 100 });
+    const chunks = await chunkDocument(doc, { maxChars: 100 });
     const plain = sentences.map((sentence) => sentence.replace(/\*\*/g, ""));
     expect(chunks.map((chunk) => chunk.text)).toEqual([
       `${plain[0]} ${plain[1]}`,
@@ -120,17 +122,45 @@ describe("chunkDocument", () => {
     ]);
   });
 
-  it("cuts a single over-long sentence between words", () => {
+  it("splits a 3000-character paragraph into whole sentences, each piece within maxChars and located exactly", async () => {
+    const sentences = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `Step ${i + 1} of the aftercare, e.g. ${"cooling, ".repeat(i % 5)}keeps the treated skin calm.`,
+    );
+    const paragraph = sentences.join(" ");
+    expect(paragraph.length).toBeGreaterThanOrEqual(3000);
+    const source = `# Aftercare\n\n${paragraph}\n`;
+    const chunks = await chunkDocument(parseDocument("aftercare.md", source));
+
+    expect(chunks.length).toBeGreaterThan(3);
+    let next = 0;
+    for (const chunk of chunks) {
+      expect(chunk.text.length).toBeLessThanOrEqual(DEFAULT_CHUNK_CHARS);
+      expect(source.slice(chunk.start, chunk.end)).toBe(chunk.text);
+      // Whole consecutive sentences, packed until the next one would not fit.
+      let end = next + 1;
+      while (end < sentences.length && sentences.slice(next, end).join(" ") !== chunk.text)
+        end += 1;
+      expect(chunk.text).toBe(sentences.slice(next, end).join(" "));
+      const withNext = sentences.slice(next, end + 1).join(" ");
+      if (end < sentences.length) expect(withNext.length).toBeGreaterThan(DEFAULT_CHUNK_CHARS);
+      next = end;
+    }
+    expect(next).toBe(sentences.length);
+  });
+
+  it("cuts a single over-long sentence between words", async () => {
     const words = Array.from({ length: 60 }, (_, i) => `word${i}`);
     const doc = parseDocument("long.txt", `Long\n\n${words.join(" ")}`);
-    const chunks = chunkDocument(doc, { maxChars: 80 });
+    const chunks = await chunkDocument(doc, { maxChars: 80 });
     expect(chunks.length).toBeGreaterThan(1);
     for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(80);
     expect(chunks.flatMap((chunk) => chunk.text.split(" "))).toEqual(words);
   });
 
-  it("gives each chunk its heading path, section, anchor and url", () => {
-    const intro = chunkDocument(seed)[0];
+  it("gives each chunk its heading path, section, anchor and url", async () => {
+    const intro = (await chunkDocument(seed))[0];
     expect(intro).toMatchObject({
       docId: "microneedling-benefits",
       title: seedTitle,
@@ -139,7 +169,7 @@ describe("chunkDocument", () => {
       anchor: "revitalize-your-complexion-why-microneedling-works",
       url: "/articles/microneedling-benefits#revitalize-your-complexion-why-microneedling-works",
     });
-    expect(chunkWith("Melasma")).toMatchObject({
+    expect(await chunkWith("Melasma")).toMatchObject({
       headingPath: [seedTitle, "Treating Acne Scars and Sun Spots"],
       section: "Treating Acne Scars and Sun Spots",
       anchor: "treating-acne-scars-and-sun-spots",
@@ -147,8 +177,8 @@ describe("chunkDocument", () => {
     });
   });
 
-  it("uses the document's own url and nested headings from the title down", () => {
-    const chunks = chunkDocument(fixture("chemical-peel-aftercare.md"));
+  it("uses the document's own url and nested headings from the title down", async () => {
+    const chunks = await chunkDocument(fixture("chemical-peel-aftercare.md"));
     expect(chunks[1]).toMatchObject({
       headingPath: ["Caring for your skin after a peel", "The first 48 hours"],
       url: "https://clinic.example/treatments/chemical-peel/aftercare#the-first-48-hours",
@@ -156,13 +186,17 @@ describe("chunkDocument", () => {
     expect(chunks.at(-1)?.anchor).toBe("products-to-use-1");
   });
 
-  it("starts heading paths with the document title when there is no top-level heading", () => {
+  it("starts heading paths with the document title when there is no top-level heading", async () => {
     const doc = parseDocument(
       "botox.md",
       "---\ntitle: Botox explained\n---\nAn introduction.\n\n## Risks\n\nBruising.\n\n### Rare risks\n\nDrooping.\n\n## Cost\n\nFrom £200.",
     );
     expect(
-      chunkDocument(doc).map((chunk) => [chunk.headingPath.join(" > "), chunk.section, chunk.url]),
+      (await chunkDocument(doc)).map((chunk) => [
+        chunk.headingPath.join(" > "),
+        chunk.section,
+        chunk.url,
+      ]),
     ).toEqual([
       ["Botox explained", "Botox explained", "/articles/botox"],
       ["Botox explained > Risks", "Risks", "/articles/botox#risks"],
@@ -171,8 +205,8 @@ describe("chunkDocument", () => {
     ]);
   });
 
-  it("rejects a maxChars that is not a positive integer", () => {
-    expect(() => chunkDocument(seed, { maxChars: 0 })).toThrow(AppError);
-    expect(() => chunkDocument(seed, { maxChars: 12.5 })).toThrow(/maxChars/);
+  it("rejects a maxChars that is not a positive integer", async () => {
+    await expect(chunkDocument(seed, { maxChars: 0 })).rejects.toThrow(AppError);
+    await expect(chunkDocument(seed, { maxChars: 12.5 })).rejects.toThrow(/maxChars/);
   });
 });

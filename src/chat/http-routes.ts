@@ -1,0 +1,92 @@
+import express, { type Request, Router } from "express";
+import { AppError } from "../errors.js";
+import { parseWith, requireJson, sendError } from "../http/errors.js";
+import type { MessageRateLimiter } from "../http/rate-limit.js";
+import type { BookingService } from "../booking/booking-service.js";
+import type { TranscriptRepository } from "../store/transcripts.js";
+import type { ChatService } from "./chat-service.js";
+import { bookingSchema, chatRequestSchema, feedbackSchema, sessionIdSchema } from "./schemas.js";
+
+export interface VisitorRouteDeps {
+  chat: () => ChatService | undefined;
+  transcripts: TranscriptRepository;
+  bookings: BookingService;
+  limiter: MessageRateLimiter;
+}
+
+/** Visitor bodies are small; the admin upload has its own, larger limit. */
+const json = express.json({ limit: "16kb", type: "application/json" });
+
+function address(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
+/** The visitor API: chat, conversation restore, feedback, bookings. */
+export function visitorRoutes(deps: VisitorRouteDeps): Router {
+  const router = Router();
+
+  router.post("/api/chat", requireJson, json, async (req, res) => {
+    const body = parseWith(chatRequestSchema, req.body);
+    const chat = deps.chat();
+    if (!chat)
+      throw new AppError("unavailable", "The assistant is starting; try again in a moment");
+    const limit = await deps.limiter.consume(address(req), body.sessionId);
+    if (!limit.ok) {
+      res.setHeader("Retry-After", String(limit.retryAfter));
+      return sendError(res, "rate_limited", "Too many messages; please wait a moment");
+    }
+    const turn = chat.start(body);
+    res.json(await turn.run());
+  });
+
+  router.get("/api/chat/:sessionId", (req, res) => {
+    const sessionId = parseWith(sessionIdSchema, req.params.sessionId);
+    const conversation = deps.transcripts.getConversation(sessionId);
+    if (!conversation) throw new AppError("not_found", "No such conversation");
+    res.json({
+      sessionId,
+      messages: conversation.messages.map((m) => ({
+        id: m.id,
+        role: m.role,
+        text: m.text,
+        citations: m.citations,
+        handoff: m.handoff,
+        createdAt: m.createdAt,
+      })),
+    });
+  });
+
+  router.post("/api/feedback", requireJson, json, async (req, res) => {
+    const body = parseWith(feedbackSchema, req.body);
+    const limit = await deps.limiter.consume(address(req));
+    if (!limit.ok) return sendError(res, "rate_limited", "Too many requests; please wait a moment");
+    if (!deps.transcripts.messageBelongsTo(body.messageId, body.sessionId)) {
+      throw new AppError("not_found", "No such message in this conversation");
+    }
+    deps.transcripts.setFeedback({
+      messageId: body.messageId,
+      rating: body.rating,
+      ...(body.comment ? { comment: body.comment } : {}),
+    });
+    res.status(204).end();
+  });
+
+  router.post("/api/bookings", requireJson, json, async (req, res) => {
+    const body = parseWith(bookingSchema, req.body);
+    const limit = await deps.limiter.consume(address(req));
+    if (!limit.ok) return sendError(res, "rate_limited", "Too many requests; please wait a moment");
+    const { id } = deps.bookings.submit({
+      type: body.type,
+      sessionId: body.sessionId ?? null,
+      name: body.name,
+      email: body.email ?? null,
+      phone: body.phone ?? null,
+      treatment: body.treatment ?? null,
+      preferredTime: body.preferredTime ?? null,
+      notes: body.notes ?? null,
+    });
+    res.status(201).json({ id });
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+/** Newline and tab are the only control characters a message may contain. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** A session id is 16 random bytes (128 bits) in base64url: 22 characters. */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+
+export const messageSchema = z
+  .string({ error: "message must be text" })
+  .min(1, "message must not be empty")
+  .max(MAX_MESSAGE_CHARS, `message must be at most ${MAX_MESSAGE_CHARS} characters`)
+  .refine((m) => m.trim().length > 0, "message must not be blank")
+  .refine((m) => !FORBIDDEN_CONTROL.test(m), "message must not contain control characters");
+
+export const sessionIdSchema = z.string().regex(SESSION_ID_PATTERN, "sessionId is malformed");
+
+export const chatRequestSchema = z.strictObject({
+  message: messageSchema,
+  sessionId: sessionIdSchema.optional(),
+});
+
+export const feedbackSchema = z.strictObject({
+  sessionId: sessionIdSchema,
+  messageId: z.string().min(1).max(64),
+  rating: z.enum(["up", "down"]),
+  comment: z.string().max(1000).optional(),
+});
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const bookingSchema = z
+  .strictObject({
+    type: z.enum(["consultation", "callback"]).default("consultation"),
+    sessionId: sessionIdSchema.optional(),
+    name: z.string().trim().min(1, "Please tell us your name").max(100),
+    email: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .pipe(z.email("Please enter a valid email address").optional()),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .pipe(
+        z
+          .string()
+          .regex(/^\+?[0-9 ()./-]{7,25}$/, "Please enter a valid phone number")
+          .refine((v) => v.replace(/\D/g, "").length >= 7, "Please enter a valid phone number")
+          .optional(),
+      ),
+    treatment: optionalText(200),
+    preferredTime: optionalText(200),
+    notes: optionalText(1000),
+    consent: z.literal(true, { error: "Please agree so that we can contact you" }),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.email && !b.phone) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["email"],
+        message: "Please give an email address or a phone number",
+      });
+      ctx.addIssue({
+        code: "custom",
+        path: ["phone"],
+        message: "Please give an email address or a phone number",
+      });
+    }
+  });
+
+export type BookingRequest = z.infer<typeof bookingSchema>;
+
+/** Field name -> first message, for `{ error: { code: "invalid", fields } }`. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "body";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

@@ -1,0 +1,147 @@
+/**
+ * The composition root: config -> logger -> database -> HTTP + Socket.IO (listening at
+ * once, answering 503 while starting) -> core (building the index if needed) -> ready.
+ * SIGTERM/SIGINT: stop taking new work, let replies in flight finish, close the database.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import path from "node:path";
+import { pino } from "pino";
+import { attachSockets, createApp } from "./app.js";
+import { createBookingService } from "./booking/booking-service.js";
+import { createWebhookDelivery, type WebhookDelivery } from "./booking/webhook-delivery.js";
+import { type ChatService, createChatService } from "./chat/chat-service.js";
+import { type Config, loadConfig, loadDotEnv, type StaffAccount } from "./config.js";
+import { type Core, loadCore } from "./core.js";
+import { AppError } from "./errors.js";
+import { createMessageRateLimiter } from "./http/rate-limit.js";
+import { createSqliteBookings } from "./store/bookings.js";
+import { closeDatabase, openDatabase } from "./store/database.js";
+import { createSqliteOutbox } from "./store/outbox.js";
+import { createSqliteTranscripts } from "./store/transcripts.js";
+
+/** How long a shutdown waits for replies in flight. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Development only: tokens nobody set are generated, so staff and admin routes are never open. */
+function resolveTokens(config: Config): {
+  staff: StaffAccount[];
+  admin: string;
+  generated: string[];
+} {
+  const generated: string[] = [];
+  let staff = config.staffAccounts;
+  if (staff.length === 0) {
+    staff = [{ name: "staff", token: randomBytes(18).toString("base64url") }];
+    generated.push(`STAFF_TOKEN=${staff[0]?.token}`);
+  }
+  let admin = config.adminToken;
+  if (!admin) {
+    admin = randomBytes(18).toString("base64url");
+    generated.push(`ADMIN_TOKEN=${admin}`);
+  }
+  return { staff, admin, generated };
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.logLevel });
+  const tokens = resolveTokens(config);
+  if (tokens.generated.length > 0) {
+    // Printed once, to the terminal only: set them in .env to keep them across restarts.
+    process.stderr.write(`Generated for this run (development): ${tokens.generated.join("  ")}\n`);
+  }
+
+  const db = openDatabase(path.join(config.dataDir, "app.db"));
+  const transcripts = createSqliteTranscripts(db);
+  const outbox = createSqliteOutbox(db);
+  const bookings = createSqliteBookings(db);
+  const webhook: WebhookDelivery | undefined = config.bookingWebhook
+    ? createWebhookDelivery({ outbox, ...config.bookingWebhook, logger })
+    : undefined;
+  const bookingService = createBookingService({
+    db,
+    bookings,
+    outbox: webhook ? outbox : undefined,
+    onCreated: () => webhook?.wake(),
+  });
+
+  // Filled in once the core is loaded; until then the service answers 503.
+  const state: { core?: Core; chat?: ChatService; accepting: boolean } = { accepting: true };
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  const deps = {
+    logger,
+    core: () => state.core,
+    chat: () => (state.accepting ? state.chat : undefined),
+    transcripts,
+    bookings,
+    bookingService,
+    limiter: createMessageRateLimiter(config.rateLimitPerMin),
+    staffAccounts: tokens.staff,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    track,
+  };
+  const app = createApp(deps);
+  const server = createServer(app);
+  const io = attachSockets(server, deps);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info({ port, host: config.host }, "listening (starting up)");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, inFlight: inFlight.size }, "shutting down");
+    state.accepting = false;
+    server.close();
+    server.closeIdleConnections();
+    await Promise.race([
+      Promise.allSettled([...inFlight]),
+      new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
+    ]);
+    await webhook?.stop();
+    await io.close();
+    closeDatabase(db);
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  const loaded = await loadCore(config, { buildIfNeeded: true });
+  if (loaded.rebuilt) {
+    logger.info(
+      {
+        reason: loaded.rebuilt.reason,
+        chunks: loaded.rebuilt.summary.chunks,
+        skipped: loaded.rebuilt.summary.skipped,
+      },
+      "built the index",
+    );
+  }
+  state.core = loaded;
+  state.chat = createChatService({ answerer: () => loaded.answerer, transcripts });
+  webhook?.start();
+  logger.info(
+    { port, documents: loaded.index.manifest.documents, chunks: loaded.index.manifest.chunks },
+    "ready",
+  );
+  // Plain line for humans and scripts waiting for the service.
+  process.stdout.write(`Ready on http://localhost:${port}\n`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof AppError ? error.message : String(error);
+  process.stderr.write(`Cannot start: ${message}\n`);
+  if (!(error instanceof AppError)) console.error(error);
+  process.exit(1);
+});

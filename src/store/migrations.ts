@@ -1,0 +1,143 @@
+import type BetterSqlite3 from "better-sqlite3";
+import { AppError } from "../errors.js";
+
+/** One schema step. `version` is what `PRAGMA user_version` holds once `up` has run. */
+export interface Migration {
+  version: number;
+  up: string;
+}
+
+/**
+ * The schema, oldest first. Never edit a shipped step: databases in the field already ran it.
+ * Add a new step with the next version instead.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    up: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,            -- the chat sessionId
+        started_at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        reviewed INTEGER NOT NULL DEFAULT 0 CHECK (reviewed IN (0, 1)),
+        note TEXT
+      );
+      -- The staff list pages newest first by (last_at, id): keyset pagination walks this index.
+      CREATE INDEX conversations_last_at ON conversations (last_at, id);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('visitor', 'bot')),
+        text TEXT NOT NULL,
+        citations TEXT,                 -- JSON Citation[]; NULL for visitor messages
+        grounded INTEGER CHECK (grounded IN (0, 1)),
+        handoff TEXT,                   -- JSON Handoff or NULL
+        source TEXT,
+        latency_ms INTEGER,
+        created_at TEXT NOT NULL,
+        -- The key of this message in messages_fts. A table without an INTEGER PRIMARY KEY may
+        -- get new rowids from VACUUM, which would silently detach an external-content FTS
+        -- index, so the index is keyed on a column of our own instead of the implicit rowid.
+        fts_rowid INTEGER NOT NULL UNIQUE
+      );
+      CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversation_id, seq);
+
+      -- Porter stemming so staff searching "peel" also find "peels"; the text itself stays in
+      -- messages (external content), so snippet() and highlight() work without a second copy.
+      CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        text,
+        content = 'messages',
+        content_rowid = 'fts_rowid',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, text) VALUES (new.fts_rowid, new.text);
+      END;
+      -- Also fires for rows removed by ON DELETE CASCADE from conversations.
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.fts_rowid, old.text);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, fts_rowid ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.fts_rowid, old.text);
+        INSERT INTO messages_fts (rowid, text) VALUES (new.fts_rowid, new.text);
+      END;
+
+      CREATE TABLE feedback (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+        comment TEXT,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE bookings (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL CHECK (type IN ('consultation', 'callback')),
+        session_id TEXT,
+        name TEXT NOT NULL,
+        email TEXT,
+        phone TEXT,
+        treatment TEXT,
+        preferred_time TEXT,
+        notes TEXT,
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'contacted', 'booked', 'closed')),
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX bookings_created_at ON bookings (created_at, id);
+      CREATE INDEX bookings_status_created_at ON bookings (status, created_at, id);
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic TEXT NOT NULL,
+        key TEXT NOT NULL,              -- idempotency key: enqueueing (topic, key) twice is a no-op
+        payload TEXT NOT NULL,          -- JSON
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        delivered_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX outbox_topic_key ON outbox (topic, key);
+      CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE delivered_at IS NULL;
+    `,
+  },
+];
+
+/**
+ * Brings the database up to the last migration in `steps`. Each step runs in its own
+ * IMMEDIATE transaction together with the `user_version` bump, so a failed step leaves the
+ * database at the previous version, and two processes opening the same file at once cannot
+ * both run a step (the second waits for the write lock, then sees the new version).
+ * Returns the version the database is at afterwards.
+ */
+export function runMigrations(
+  db: BetterSqlite3.Database,
+  steps: readonly Migration[] = migrations,
+): number {
+  steps.forEach((step, i) => {
+    const previous = i === 0 ? 0 : (steps[i - 1]?.version ?? 0);
+    if (!Number.isInteger(step.version) || step.version <= previous) {
+      throw new Error(`Migrations must have increasing integer versions; got ${step.version}`);
+    }
+  });
+  const latest = steps.at(-1)?.version ?? 0;
+  const userVersion = (): number => db.pragma("user_version", { simple: true }) as number;
+
+  if (userVersion() > latest) {
+    throw new AppError(
+      "config",
+      `The database is at schema version ${userVersion()}, newer than this code knows (${latest}); ` +
+        "it was written by a newer release.",
+    );
+  }
+  for (const step of steps) {
+    db.transaction(() => {
+      if (userVersion() >= step.version) return;
+      db.exec(step.up);
+      // PRAGMA arguments cannot be bound; version is checked to be an integer above.
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+  }
+  return userVersion();
+}

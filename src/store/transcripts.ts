@@ -1,0 +1,462 @@
+import BetterSqlite3 from "better-sqlite3";
+import type { ChatReply, Citation, Handoff, HandoffKind, HistoryTurn } from "../answer/types.js";
+import { AppError } from "../errors.js";
+import { decodeCursor, encodeCursor, type Page, pageSize } from "./cursor.js";
+import type { Database } from "./database.js";
+import { redactContactDetails } from "./redact.js";
+import { type StoreDeps, toIsoTimestamp } from "./timestamps.js";
+
+/** A visitor's rating of one bot reply. */
+export type Rating = "up" | "down";
+
+/** One visitor message and the bot reply to it, stored together or not at all. */
+export interface ExchangeInput {
+  /** The chat sessionId. */
+  conversationId: string;
+  /** `text` is stored with contact details redacted. */
+  visitor: { id: string; text: string; createdAt: string | Date };
+  bot: { id: string; reply: ChatReply; latencyMs: number; createdAt: string | Date };
+}
+
+/** A message as stored. Visitor messages have no citations and null grounded/source/latency. */
+export interface StoredMessage {
+  id: string;
+  role: "visitor" | "bot";
+  text: string;
+  citations: Citation[];
+  grounded: boolean | null;
+  handoff: Handoff | null;
+  source: string | null;
+  rating: Rating | null;
+  latencyMs: number | null;
+  createdAt: string;
+}
+
+/** A whole conversation for the staff console, messages oldest first. */
+export interface StoredConversation {
+  id: string;
+  startedAt: string;
+  lastAt: string;
+  reviewed: boolean;
+  note: string | null;
+  messages: StoredMessage[];
+}
+
+/**
+ * Filters for the staff conversation list; all given filters must hold. `grounded` and
+ * `rating` select the conversations whose summary shows that value; `handoff` matches any
+ * handoff of that kind in the conversation, not only the latest one the summary shows.
+ * `from`/`to` compare with `lastAt`, the key the list is sorted by.
+ */
+export interface ConversationFilter {
+  /**
+   * Full-text search over visitor and bot messages: every word must occur (stemmed); FTS
+   * operators and punctuation are plain text. Blank is no filter; only punctuation matches nothing.
+   */
+  q?: string;
+  /** Some bot reply handed off to this kind. */
+  handoff?: HandoffKind;
+  /** false: some bot reply was not grounded (an unanswered question); true: none was. */
+  grounded?: boolean;
+  /** "down": some reply rated down; "up": some rated up and none down. */
+  rating?: Rating;
+  reviewed?: boolean;
+  /** Inclusive lower bound on the conversation's last activity (`lastAt`), ISO-8601. */
+  from?: string;
+  /** Inclusive upper bound on the conversation's last activity (`lastAt`), ISO-8601. */
+  to?: string;
+  /** Page size, 1 to 200 (larger is capped). */
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One row of the staff conversation list. */
+export interface ConversationSummary {
+  id: string;
+  startedAt: string;
+  lastAt: string;
+  /** Number of messages, visitor and bot. */
+  messages: number;
+  /** The first visitor message (redacted), or null. */
+  firstQuestion: string | null;
+  /** Kind of the latest handoff, or null if the bot never handed off. */
+  handoff: HandoffKind | null;
+  /** False if any bot reply was not grounded. */
+  grounded: boolean;
+  /** "down" if any reply was rated down, else "up" if any was rated up, else null. */
+  rating: Rating | null;
+  reviewed: boolean;
+}
+
+/** Chat transcripts and the visitor feedback on them. */
+export interface TranscriptRepository {
+  /**
+   * Stores a visitor message and the bot's reply in one transaction, creating the conversation
+   * on its first exchange. Throws `AppError("invalid")` if a message id is already stored.
+   */
+  appendExchange(input: ExchangeInput): void;
+  getConversation(id: string): StoredConversation | null;
+  /** The last `limit` messages, oldest first, for answering follow-up questions. */
+  history(conversationId: string, limit?: number): HistoryTurn[];
+  messageBelongsTo(messageId: string, conversationId: string): boolean;
+  /**
+   * Records a rating of a bot reply, replacing any earlier one (and its comment). The comment
+   * is stored redacted. Throws `AppError("not_found")` for an unknown message and
+   * `AppError("invalid")` for a visitor message.
+   */
+  setFeedback(input: { messageId: string; rating: Rating; comment?: string | null }): void;
+  /** Newest activity first, by `lastAt` then id. */
+  listConversations(filter: ConversationFilter): Page<ConversationSummary>;
+  /** Returns false if there is no such conversation. */
+  markReviewed(id: string, reviewed: boolean): boolean;
+  /** Sets or (with null) clears the staff note. Returns false if there is no such conversation. */
+  setNote(id: string, note: string | null): boolean;
+  /** Deletes the conversation with its messages, feedback and search entries. */
+  deleteConversation(id: string): boolean;
+}
+
+interface MessageRow {
+  id: string;
+  role: "visitor" | "bot";
+  text: string;
+  citations: string | null;
+  grounded: 0 | 1 | null;
+  handoff: string | null;
+  source: string | null;
+  rating: Rating | null;
+  latency_ms: number | null;
+  created_at: string;
+}
+
+interface ConversationRow {
+  id: string;
+  started_at: string;
+  last_at: string;
+  reviewed: 0 | 1;
+  note: string | null;
+}
+
+interface SummaryRow {
+  id: string;
+  started_at: string;
+  last_at: string;
+  reviewed: 0 | 1;
+  message_count: number;
+  first_question: string | null;
+  last_handoff: HandoffKind | null;
+  grounded: 0 | 1;
+  rating: Rating | null;
+}
+
+const DEFAULT_HISTORY = 20;
+
+// Correlated subqueries over messages(conversation_id, seq): each costs one index range per
+// listed conversation, so the list stays cheap without denormalised counters to keep in step.
+const SUMMARY_COLUMNS = `
+  c.id, c.started_at, c.last_at, c.reviewed,
+  (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
+  (SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.role = 'visitor'
+    ORDER BY m.seq LIMIT 1) AS first_question,
+  (SELECT json_extract(m.handoff, '$.kind') FROM messages m
+    WHERE m.conversation_id = c.id AND m.handoff IS NOT NULL
+    ORDER BY m.seq DESC LIMIT 1) AS last_handoff,
+  NOT EXISTS (${ungrounded("c")}) AS grounded,
+  CASE WHEN EXISTS (${rated("c", "down")}) THEN 'down'
+       WHEN EXISTS (${rated("c", "up")}) THEN 'up' END AS rating`;
+
+function ungrounded(conversation: string): string {
+  return `SELECT 1 FROM messages m WHERE m.conversation_id = ${conversation}.id
+    AND m.role = 'bot' AND m.grounded = 0`;
+}
+
+function rated(conversation: string, rating: Rating): string {
+  return `SELECT 1 FROM messages m JOIN feedback f ON f.message_id = m.id
+    WHERE m.conversation_id = ${conversation}.id AND f.rating = '${rating}'`;
+}
+
+/**
+ * Turns free text into an FTS5 query that cannot be a syntax error: each whitespace-separated
+ * word becomes a quoted string (inner quotes doubled), so `"`, `*`, `AND`, `NEAR`, `(` and `:`
+ * are plain text, and the strings are ANDed. Words with no letter or digit are dropped, since
+ * the tokenizer would find nothing in them. Returns null when no word is left.
+ */
+export function toFtsQuery(q: string): string | null {
+  const terms = q
+    .split(/\s+/u)
+    .filter((term) => /[\p{L}\p{N}]/u.test(term))
+    .map((term) => `"${term.replace(/"/g, '""')}"`);
+  return terms.length > 0 ? terms.join(" ") : null;
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    role: row.role,
+    text: row.text,
+    citations: row.citations === null ? [] : (JSON.parse(row.citations) as Citation[]),
+    grounded: row.grounded === null ? null : row.grounded === 1,
+    handoff: row.handoff === null ? null : (JSON.parse(row.handoff) as Handoff),
+    source: row.source,
+    rating: row.rating,
+    latencyMs: row.latency_ms,
+    createdAt: row.created_at,
+  };
+}
+
+function toSummary(row: SummaryRow): ConversationSummary {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    lastAt: row.last_at,
+    messages: row.message_count,
+    firstQuestion: row.first_question,
+    handoff: row.last_handoff,
+    grounded: row.grounded === 1,
+    rating: row.rating,
+    reviewed: row.reviewed === 1,
+  };
+}
+
+function isPrimaryKeyClash(error: unknown): boolean {
+  return (
+    error instanceof BetterSqlite3.SqliteError &&
+    (error.code === "SQLITE_CONSTRAINT_PRIMARYKEY" || error.code === "SQLITE_CONSTRAINT_UNIQUE")
+  );
+}
+
+/**
+ * Transcripts in the SQLite database from `openDatabase`. Visitor text (and feedback comments)
+ * pass through `redactContactDetails` before they are written; bot text is stored as given.
+ */
+export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): TranscriptRepository {
+  const now = deps.now ?? (() => new Date());
+
+  const upsertConversation = db.prepare<[string, string, string]>(
+    `INSERT INTO conversations (id, started_at, last_at) VALUES (?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET last_at = max(last_at, excluded.last_at)`,
+  );
+  const lastSeq = db
+    .prepare<[string], number>(
+      "SELECT coalesce(max(seq), 0) FROM messages WHERE conversation_id = ?",
+    )
+    .pluck();
+  // fts_rowid only has to be unique among live rows (deleted rows leave the index with them),
+  // so max + 1 under the write lock is enough.
+  const insertMessage = db.prepare<
+    [
+      {
+        id: string;
+        conversationId: string;
+        seq: number;
+        role: "visitor" | "bot";
+        text: string;
+        citations: string | null;
+        grounded: 0 | 1 | null;
+        handoff: string | null;
+        source: string | null;
+        latencyMs: number | null;
+        createdAt: string;
+      },
+    ]
+  >(
+    `INSERT INTO messages (id, conversation_id, seq, role, text, citations, grounded, handoff,
+       source, latency_ms, created_at, fts_rowid)
+     VALUES (@id, @conversationId, @seq, @role, @text, @citations, @grounded, @handoff,
+       @source, @latencyMs, @createdAt, (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
+  );
+  const selectConversation = db.prepare<[string], ConversationRow>(
+    "SELECT id, started_at, last_at, reviewed, note FROM conversations WHERE id = ?",
+  );
+  const selectMessages = db.prepare<[string], MessageRow>(
+    `SELECT m.id, m.role, m.text, m.citations, m.grounded, m.handoff, m.source, f.rating,
+       m.latency_ms, m.created_at
+     FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
+     WHERE m.conversation_id = ? ORDER BY m.seq`,
+  );
+  const selectHistory = db.prepare<[string, number], HistoryTurn>(
+    `SELECT role, text FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
+  );
+  const selectBelongs = db
+    .prepare<[string, string], number>(
+      "SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?",
+    )
+    .pluck();
+  const selectRole = db
+    .prepare<[string], "visitor" | "bot">("SELECT role FROM messages WHERE id = ?")
+    .pluck();
+  const upsertFeedback = db.prepare<[string, Rating, string | null, string]>(
+    `INSERT INTO feedback (message_id, rating, comment, created_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (message_id) DO UPDATE SET
+       rating = excluded.rating, comment = excluded.comment, created_at = excluded.created_at`,
+  );
+  const updateReviewed = db.prepare<[0 | 1, string]>(
+    "UPDATE conversations SET reviewed = ? WHERE id = ?",
+  );
+  const updateNote = db.prepare<[string | null, string]>(
+    "UPDATE conversations SET note = ? WHERE id = ?",
+  );
+  const deleteOne = db.prepare<[string]>("DELETE FROM conversations WHERE id = ?");
+
+  const appendInTransaction = db.transaction((input: ExchangeInput) => {
+    const visitorAt = toIsoTimestamp(input.visitor.createdAt, "visitor.createdAt");
+    const botAt = toIsoTimestamp(input.bot.createdAt, "bot.createdAt");
+    upsertConversation.run(input.conversationId, visitorAt, botAt > visitorAt ? botAt : visitorAt);
+    const seq = lastSeq.get(input.conversationId) ?? 0;
+    insertMessage.run({
+      id: input.visitor.id,
+      conversationId: input.conversationId,
+      seq: seq + 1,
+      role: "visitor",
+      text: redactContactDetails(input.visitor.text),
+      citations: null,
+      grounded: null,
+      handoff: null,
+      source: null,
+      latencyMs: null,
+      createdAt: visitorAt,
+    });
+    const { reply } = input.bot;
+    insertMessage.run({
+      id: input.bot.id,
+      conversationId: input.conversationId,
+      seq: seq + 2,
+      role: "bot",
+      text: reply.answer,
+      citations: JSON.stringify(reply.citations),
+      grounded: reply.grounded ? 1 : 0,
+      handoff: reply.handoff === null ? null : JSON.stringify(reply.handoff),
+      source: reply.source,
+      latencyMs: Math.round(input.bot.latencyMs),
+      createdAt: botAt,
+    });
+  });
+
+  return {
+    appendExchange(input) {
+      try {
+        // IMMEDIATE takes the write lock before reading max(seq), so another connection
+        // cannot take the same seq between the read and the insert.
+        appendInTransaction.immediate(input);
+      } catch (error) {
+        if (isPrimaryKeyClash(error)) {
+          throw new AppError("invalid", "A message with this id is already stored", {
+            cause: error,
+            details: { visitorId: input.visitor.id, botId: input.bot.id },
+          });
+        }
+        throw error;
+      }
+    },
+
+    getConversation(id) {
+      const row = selectConversation.get(id);
+      if (!row) return null;
+      return {
+        id: row.id,
+        startedAt: row.started_at,
+        lastAt: row.last_at,
+        reviewed: row.reviewed === 1,
+        note: row.note,
+        messages: selectMessages.all(id).map(toMessage),
+      };
+    },
+
+    history(conversationId, limit = DEFAULT_HISTORY) {
+      if (!Number.isInteger(limit) || limit < 1) return [];
+      return selectHistory.all(conversationId, limit).reverse();
+    },
+
+    messageBelongsTo(messageId, conversationId) {
+      return selectBelongs.get(messageId, conversationId) !== undefined;
+    },
+
+    setFeedback({ messageId, rating, comment }) {
+      const role = selectRole.get(messageId);
+      if (role === undefined) {
+        throw new AppError("not_found", "No such message", { details: { messageId } });
+      }
+      if (role !== "bot") {
+        throw new AppError("invalid", "Only bot replies can be rated", { details: { messageId } });
+      }
+      const text = comment === undefined || comment === null ? null : comment.trim();
+      upsertFeedback.run(
+        messageId,
+        rating,
+        text ? redactContactDetails(text) : null,
+        now().toISOString(),
+      );
+    },
+
+    listConversations(filter) {
+      const limit = pageSize(filter.limit);
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (filter.q !== undefined && filter.q.trim() !== "") {
+        const match = toFtsQuery(filter.q);
+        // Only punctuation: nothing can match it, and an empty FTS query is an error.
+        if (match === null) return { items: [], nextCursor: null };
+        where.push(`c.id IN (SELECT m.conversation_id FROM messages_fts
+          JOIN messages m ON m.fts_rowid = messages_fts.rowid WHERE messages_fts MATCH ?)`);
+        params.push(match);
+      }
+      if (filter.handoff !== undefined) {
+        where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
+          AND m.handoff IS NOT NULL AND json_extract(m.handoff, '$.kind') = ?)`);
+        params.push(filter.handoff);
+      }
+      if (filter.grounded !== undefined) {
+        where.push(`${filter.grounded ? "NOT EXISTS" : "EXISTS"} (${ungrounded("c")})`);
+      }
+      if (filter.rating === "down") where.push(`EXISTS (${rated("c", "down")})`);
+      if (filter.rating === "up") {
+        where.push(`EXISTS (${rated("c", "up")}) AND NOT EXISTS (${rated("c", "down")})`);
+      }
+      if (filter.reviewed !== undefined) {
+        where.push("c.reviewed = ?");
+        params.push(filter.reviewed ? 1 : 0);
+      }
+      if (filter.from !== undefined) {
+        where.push("c.last_at >= ?");
+        params.push(toIsoTimestamp(filter.from, "from"));
+      }
+      if (filter.to !== undefined) {
+        where.push("c.last_at <= ?");
+        params.push(toIsoTimestamp(filter.to, "to"));
+      }
+      if (filter.cursor !== undefined) {
+        const after = decodeCursor(filter.cursor);
+        where.push("(c.last_at, c.id) < (?, ?)");
+        params.push(after.at, after.id);
+      }
+      const rows = db
+        .prepare<(string | number)[], SummaryRow>(
+          `SELECT ${SUMMARY_COLUMNS} FROM conversations c
+           ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+           ORDER BY c.last_at DESC, c.id DESC LIMIT ?`,
+        )
+        .all(...params, limit + 1);
+      const items = rows.slice(0, limit).map(toSummary);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor:
+          rows.length > limit && last ? encodeCursor({ at: last.lastAt, id: last.id }) : null,
+      };
+    },
+
+    markReviewed(id, reviewed) {
+      return updateReviewed.run(reviewed ? 1 : 0, id).changes > 0;
+    },
+
+    setNote(id, note) {
+      return updateNote.run(note, id).changes > 0;
+    },
+
+    deleteConversation(id) {
+      // One statement: ON DELETE CASCADE removes messages and feedback, and the messages
+      // delete trigger removes the search entries, all in the statement's own transaction.
+      return deleteOne.run(id).changes > 0;
+    },
+  };
+}

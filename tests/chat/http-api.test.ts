@@ -1,0 +1,386 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Core } from "../../src/core.js";
+import { tempDir } from "../helpers/core-fixtures.js";
+import {
+  getJson,
+  type Json,
+  postJson,
+  STAFF_TOKEN,
+  startTestService,
+  type TestService,
+} from "../helpers/service.js";
+import { shippedCore } from "../helpers/shipped-core.js";
+
+let core: Core;
+let removeCore: () => Promise<void>;
+beforeAll(async () => {
+  ({ core, cleanup: removeCore } = await shippedCore());
+});
+afterAll(() => removeCore());
+
+let service: TestService;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  const temp = await tempDir();
+  cleanup = temp.cleanup;
+  service = await startTestService({
+    core,
+    dataDir: temp.dir,
+    allowedOrigins: ["https://clinic.example"],
+  });
+});
+afterEach(async () => {
+  await service.close();
+  await cleanup();
+});
+
+const staff = { authorization: `Bearer ${STAFF_TOKEN}` };
+
+describe("GET /healthz", () => {
+  it("reports the index when ready", async () => {
+    const { status, body } = await getJson(`${service.url}/healthz`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      status: "ok",
+      index: { documents: 2, chunks: core.index.chunks.length, embeddings: core.model.modelId },
+    });
+    expect(Date.parse(body.index.builtAt)).not.toBeNaN();
+  });
+
+  it("answers 503 while starting, and chat says unavailable", async () => {
+    const temp = await tempDir();
+    const starting = await startTestService({ core: undefined, dataDir: temp.dir });
+    expect((await getJson(`${starting.url}/healthz`)).status).toBe(503);
+    const chat = await postJson(`${starting.url}/api/chat`, { message: "hello" });
+    expect(chat.status).toBe(503);
+    expect(chat.body.error.code).toBe("unavailable");
+    await starting.close();
+    await temp.cleanup();
+  });
+});
+
+describe("POST /api/chat", () => {
+  it("answers with a cited reply, a new session id and the reply's message id", async () => {
+    const { status, body } = await postJson(`${service.url}/api/chat`, {
+      message: "Does it help acne scars?",
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ grounded: true, source: "extractive", handoff: null });
+    expect(body.citations[0]).toMatchObject({ n: 1, docId: "microneedling-benefits" });
+    expect(body.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(typeof body.messageId).toBe("string");
+  });
+
+  it("keeps a conversation by session id and resolves follow-ups with it", async () => {
+    const first = await postJson(`${service.url}/api/chat`, {
+      message: "Can it treat acne scars?",
+    });
+    const second = await postJson(`${service.url}/api/chat`, {
+      message: "which kinds respond best?",
+      sessionId: first.body.sessionId,
+    });
+    expect(second.body.sessionId).toBe(first.body.sessionId);
+    expect(second.body.answer).toMatch(/rolling or boxcar/);
+  });
+
+  it("starts a new conversation for an unknown but well-formed session id", async () => {
+    const unknown = "AAAAAAAAAAAAAAAAAAAAAA";
+    const { status, body } = await postJson(`${service.url}/api/chat`, {
+      message: "hello",
+      sessionId: unknown,
+    });
+    expect(status).toBe(200);
+    expect(body.sessionId).not.toBe(unknown);
+  });
+
+  it.each([
+    ["an empty message", { message: "" }],
+    ["a blank message", { message: "   \n " }],
+    ["a message over 2000 characters", { message: "a".repeat(2001) }],
+    ["a control character", { message: "hi\u0007there" }],
+    ["a number", { message: 42 }],
+    ["no message", {}],
+    ["an unknown field", { message: "hi", admin: true }],
+    ["a malformed session id", { message: "hi", sessionId: "short" }],
+  ])("refuses %s with 400 invalid", async (_name, body) => {
+    const response = await postJson(`${service.url}/api/chat`, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe("invalid");
+    expect(typeof response.body.error.message).toBe("string");
+  });
+
+  it("accepts newlines and tabs in a message", async () => {
+    expect(
+      (await postJson(`${service.url}/api/chat`, { message: "does it\n\thurt?" })).status,
+    ).toBe(200);
+  });
+
+  it("refuses a body over 16 KB with 413, malformed JSON with 400 and another content type with 415", async () => {
+    const big = await postJson(`${service.url}/api/chat`, { message: "a".repeat(17_000) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe("too_large");
+    const broken = await postJson(`${service.url}/api/chat`, '{"message": "hi"');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.code).toBe("invalid");
+    const text = await fetch(`${service.url}/api/chat`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "hi",
+    });
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as Json).error.code).toBe("unsupported_media_type");
+  });
+
+  it("never shows a stack trace or internal text when answering fails", async () => {
+    const temp = await tempDir();
+    const failing = await startTestService({
+      core,
+      dataDir: temp.dir,
+      answerer: {
+        answerQuestion: () => Promise.reject(new Error("SECRET internal detail")),
+        // eslint-disable-next-line require-yield
+        streamAnswer: async function* () {
+          throw new Error("SECRET internal detail");
+        },
+      },
+    });
+    const response = await postJson(`${failing.url}/api/chat`, { message: "hello" });
+    expect(response.status).toBe(500);
+    expect(response.body.error.code).toBe("internal");
+    expect(JSON.stringify(response.body)).not.toMatch(/SECRET|at .*\.ts/);
+    expect((await getJson(`${failing.url}/healthz`)).status).toBe(200);
+    await failing.close();
+    await temp.cleanup();
+  });
+});
+
+describe("GET /api/chat/:sessionId", () => {
+  it("restores the conversation, with contact details typed into the chat redacted", async () => {
+    const first = await postJson(`${service.url}/api/chat`, {
+      message: "Please reach me at jane.doe@example.com or +44 7700 900123 about pores",
+    });
+    const { status, body } = await getJson(`${service.url}/api/chat/${first.body.sessionId}`);
+    expect(status).toBe(200);
+    expect(body.sessionId).toBe(first.body.sessionId);
+    expect(body.messages.map((m: { role: string }) => m.role)).toEqual(["visitor", "bot"]);
+    expect(body.messages[0].text).not.toMatch(/jane\.doe|7700/);
+    expect(body.messages[0].text).toContain("[email]");
+    expect(body.messages[1]).toMatchObject({ id: first.body.messageId, text: first.body.answer });
+    expect(body.messages[1].citations).toEqual(first.body.citations);
+  });
+
+  it("answers 404 for an unknown conversation and 400 for a malformed id", async () => {
+    expect((await getJson(`${service.url}/api/chat/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
+    expect((await getJson(`${service.url}/api/chat/bad!id`)).status).toBe(400);
+  });
+});
+
+describe("POST /api/feedback", () => {
+  it("records a rating on a reply of the conversation", async () => {
+    const chat = await postJson(`${service.url}/api/chat`, { message: "Does it help pores?" });
+    const ok = await postJson(`${service.url}/api/feedback`, {
+      sessionId: chat.body.sessionId,
+      messageId: chat.body.messageId,
+      rating: "down",
+      comment: "not what I asked",
+    });
+    expect(ok.status).toBe(204);
+    const detail = await getJson(
+      `${service.url}/api/staff/conversations/${chat.body.sessionId}`,
+      staff,
+    );
+    expect(detail.body.messages[1].rating).toBe("down");
+  });
+
+  it("refuses a message of another conversation and a bad rating", async () => {
+    const chat = await postJson(`${service.url}/api/chat`, { message: "Does it help pores?" });
+    const other = await postJson(`${service.url}/api/chat`, { message: "hello" });
+    const wrong = await postJson(`${service.url}/api/feedback`, {
+      sessionId: other.body.sessionId,
+      messageId: chat.body.messageId,
+      rating: "up",
+    });
+    expect(wrong.status).toBe(404);
+    const bad = await postJson(`${service.url}/api/feedback`, {
+      sessionId: chat.body.sessionId,
+      messageId: chat.body.messageId,
+      rating: "meh",
+    });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("POST /api/bookings", () => {
+  it("stores a booking that staff can see", async () => {
+    const created = await postJson(`${service.url}/api/bookings`, {
+      name: "Jane Doe",
+      email: "jane@example.com",
+      treatment: "Microneedling",
+      preferredTime: "Saturday morning",
+      consent: true,
+    });
+    expect(created.status).toBe(201);
+    const list = await getJson(`${service.url}/api/staff/bookings`, staff);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({
+      id: created.body.id,
+      type: "consultation",
+      name: "Jane Doe",
+      email: "jane@example.com",
+      phone: null,
+      status: "new",
+    });
+  });
+
+  it("accepts a call-back request with a phone number only", async () => {
+    const created = await postJson(`${service.url}/api/bookings`, {
+      type: "callback",
+      name: "Sam",
+      phone: "+44 20 7946 0000",
+      consent: true,
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it("names each bad field", async () => {
+    const empty = await postJson(`${service.url}/api/bookings`, { name: "", consent: false });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe("invalid");
+    expect(Object.keys(empty.body.error.fields).sort()).toEqual(["consent", "name"]);
+    const noContact = await postJson(`${service.url}/api/bookings`, { name: "A", consent: true });
+    expect(Object.keys(noContact.body.error.fields).sort()).toEqual(["email", "phone"]);
+    const badEmail = await postJson(`${service.url}/api/bookings`, {
+      name: "A",
+      email: "nope",
+      consent: true,
+    });
+    expect(badEmail.body.error.fields.email).toMatch(/valid email/);
+    const badPhone = await postJson(`${service.url}/api/bookings`, {
+      name: "A",
+      phone: "12ab",
+      consent: true,
+    });
+    expect(badPhone.body.error.fields.phone).toMatch(/valid phone/);
+  });
+});
+
+describe("staff API", () => {
+  it("refuses a missing or wrong token with 401", async () => {
+    expect((await getJson(`${service.url}/api/staff/conversations`)).status).toBe(401);
+    const wrong = await getJson(`${service.url}/api/staff/conversations`, {
+      authorization: "Bearer nope",
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe("unauthorized");
+  });
+
+  it("lists conversations with their summary and filters them", async () => {
+    const answered = await postJson(`${service.url}/api/chat`, {
+      message: "Does it help acne scars?",
+    });
+    await postJson(`${service.url}/api/chat`, { message: "What's the capital of Australia?" });
+    await postJson(`${service.url}/api/chat`, { message: "I'd like to book a consultation" });
+    const all = await getJson(`${service.url}/api/staff/conversations`, staff);
+    expect(all.status).toBe(200);
+    expect(all.body.items).toHaveLength(3);
+    const unanswered = await getJson(
+      `${service.url}/api/staff/conversations?grounded=false`,
+      staff,
+    );
+    expect(unanswered.body.items.map((c: { firstQuestion: string }) => c.firstQuestion)).toContain(
+      "What's the capital of Australia?",
+    );
+    expect(unanswered.body.items.map((c: { id: string }) => c.id)).not.toContain(
+      answered.body.sessionId,
+    );
+    const booking = await getJson(`${service.url}/api/staff/conversations?handoff=booking`, staff);
+    expect(booking.body.items).toHaveLength(1);
+    const search = await getJson(`${service.url}/api/staff/conversations?q=acne`, staff);
+    expect(search.body.items.map((c: { id: string }) => c.id)).toContain(answered.body.sessionId);
+    const paged = await getJson(`${service.url}/api/staff/conversations?limit=2`, staff);
+    expect(paged.body.items).toHaveLength(2);
+    const next = await getJson(
+      `${service.url}/api/staff/conversations?limit=2&cursor=${paged.body.nextCursor}`,
+      staff,
+    );
+    expect(next.body.items).toHaveLength(1);
+    const bad = await getJson(`${service.url}/api/staff/conversations?from=yesterday`, staff);
+    expect(bad.status).toBe(400);
+  });
+
+  it("shows a transcript with citations, grounded flag, source and latency", async () => {
+    const chat = await postJson(`${service.url}/api/chat`, { message: "Does it help acne scars?" });
+    const { body } = await getJson(
+      `${service.url}/api/staff/conversations/${chat.body.sessionId}`,
+      staff,
+    );
+    expect(body.id).toBe(chat.body.sessionId);
+    expect(body.messages[1]).toMatchObject({
+      role: "bot",
+      grounded: true,
+      source: "extractive",
+      citations: chat.body.citations,
+    });
+    expect(body.messages[1].latencyMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("hardening", () => {
+  it("answers unknown routes with a JSON 404", async () => {
+    const response = await getJson(`${service.url}/no/such/route`);
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe("not_found");
+  });
+
+  it("allows the chat API from a listed origin only", async () => {
+    const allowed = await postJson(
+      `${service.url}/api/chat`,
+      { message: "hi" },
+      { origin: "https://clinic.example" },
+    );
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://clinic.example");
+    const other = await postJson(
+      `${service.url}/api/chat`,
+      { message: "hi" },
+      { origin: "https://evil.example" },
+    );
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    expect(allowed.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    const staffList = await getJson(`${service.url}/api/staff/bookings`, staff);
+    expect(staffList.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+  });
+
+  it("rate-limits messages per client address", async () => {
+    const temp = await tempDir();
+    const limited = await startTestService({ core, dataDir: temp.dir, rateLimitPerMin: 2 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await postJson(`${limited.url}/api/chat`, { message: "hello" })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const last = await postJson(`${limited.url}/api/chat`, { message: "hello" });
+    expect(last.body.error.code).toBe("rate_limited");
+    expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
+    await limited.close();
+    await temp.cleanup();
+  });
+
+  it("keeps visitor text and contact details out of info-level logs", async () => {
+    await postJson(`${service.url}/api/chat`, {
+      message: "my email is secret.person@example.com, does it hurt?",
+    });
+    await getJson(`${service.url}/api/staff/conversations?q=secret.person`, staff);
+    const logged = JSON.stringify(service.logs);
+    expect(service.logs.length).toBeGreaterThan(0);
+    expect(logged).not.toMatch(/secret\.person|does it hurt/);
+  });
+
+  it("serves every document as a page with an anchor per heading", async () => {
+    const page = await getJson(`${service.url}/articles/microneedling-benefits`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    for (const chunk of core.index.chunks.filter((c) => c.docId === "microneedling-benefits")) {
+      expect(page.body).toContain(`id="${chunk.anchor}"`);
+    }
+    expect((await getJson(`${service.url}/articles/nope`)).status).toBe(404);
+  });
+});
