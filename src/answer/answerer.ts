@@ -1,6 +1,6 @@
 import type { ClinicProfile } from "../content/clinic.js";
 import type { Retriever } from "../retrieval/hybrid-retriever.js";
-import { composeExtractiveAnswer } from "./extractive.js";
+import { composeExtractiveAnswer, createUnitSource } from "./extractive.js";
 import { detectIntent, stripMarkup, unansweredPriceQuestion } from "./intents.js";
 import {
   BOOKING_ANSWER,
@@ -63,6 +63,7 @@ export function toDeltas(answer: string): string[] {
  */
 export function createAnswerer(deps: AnswererDeps): Answerer {
   const { retriever, clinic } = deps;
+  const units = createUnitSource(retriever.aligner);
 
   const reply = (
     answer: string,
@@ -94,7 +95,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     )
       return null;
     const query = retriever.aligner.query(question, context);
-    return composeExtractiveAnswer(relevant, query, retriever.aligner);
+    return composeExtractiveAnswer(relevant, query, retriever.aligner, units);
   }
 
   async function answerQuestion(input: AnswerInput): Promise<ChatReply> {

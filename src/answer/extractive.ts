@@ -1,6 +1,7 @@
 import type { Chunk } from "../content/types.js";
 import type { RetrievedPassage } from "../retrieval/hybrid-retriever.js";
-import type { QueryTerms, WordAligner } from "../retrieval/word-alignment.js";
+import type { PassageTerms, QueryTerms, WordAligner } from "../retrieval/word-alignment.js";
+import { sentencesOf } from "./sentences.js";
 import type { Citation } from "./types.js";
 
 /** A sentence (or a list with its lead-in) that can be quoted on its own. */
@@ -22,11 +23,12 @@ const SNIPPET_CHARS = 300;
  * ":" together with the list items under it (a list is meaningless without its lead-in).
  */
 export function passageUnits(text: string): Unit[] {
-  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
   const units: Unit[] = [];
   for (const paragraph of text.split(/\n{2,}/)) {
     const [first = "", ...items] = paragraph.split("\n").map((l) => l.trim());
-    const sentences = [...segmenter.segment(first)].map((s) => s.segment.trim()).filter(Boolean);
+    const sentences = sentencesOf(first)
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (items.length > 0 && sentences.length > 0) {
       const lead = sentences.pop() as string;
       for (const s of sentences) units.push({ lines: [s], order: units.length });
@@ -69,19 +71,37 @@ function renderUnit(unit: Unit, n: number): string {
  * passages, each followed by the `[n]` of the passage it is quoted from. Returns null when
  * no sentence supports the question at all.
  */
+/** A passage's units with their words, worked out once per passage, not per question. */
+export type UnitSource = (chunk: Chunk) => { unit: Unit; terms: PassageTerms }[];
+
+export function createUnitSource(aligner: WordAligner): UnitSource {
+  const cache = new Map<string, { unit: Unit; terms: PassageTerms }[]>();
+  return (chunk) => {
+    let units = cache.get(chunk.chunkId);
+    if (!units) {
+      units = passageUnits(chunk.text).map((unit) => ({
+        unit,
+        terms: aligner.passage(unit.lines.join(" ")),
+      }));
+      cache.set(chunk.chunkId, units);
+    }
+    return units;
+  };
+}
+
 export function composeExtractiveAnswer(
   passages: RetrievedPassage[],
   query: QueryTerms,
   aligner: WordAligner,
+  units: UnitSource = createUnitSource(aligner),
 ): { answer: string; citations: Citation[] } | null {
   const scored = passages.flatMap((passage, rank) =>
-    passageUnits(passage.chunk.text).map((unit) => ({
+    units(passage.chunk).map(({ unit, terms }) => ({
       unit,
       rank,
       passage,
       // The passage's own relevance counts too: its headings carry meaning its sentences lack.
-      score:
-        0.7 * aligner.score(query, aligner.passage(unit.lines.join(" "))) + 0.3 * passage.score,
+      score: 0.7 * aligner.score(query, terms) + 0.3 * passage.score,
     })),
   );
   if (scored.length === 0) return null;

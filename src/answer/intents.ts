@@ -1,3 +1,5 @@
+import { sentencesOf } from "./sentences.js";
+
 /**
  * What a visitor's message asks for, decided before any retrieval: booking, a clinician (the
  * visitor's own medical situation), an attempt to steer the bot, small talk, or an ordinary
@@ -72,11 +74,6 @@ export function stripMarkup(text: string): string {
     .trim();
 }
 
-function sentences(text: string): string[] {
-  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
-  return [...segmenter.segment(text)].map((s) => s.segment);
-}
-
 /** The visitor's own health situation, rather than a general question about the treatment. */
 function clinicianIntent(text: string): Intent | null {
   const personal = FIRST_PERSON.test(text);
@@ -100,7 +97,7 @@ export function detectIntent(message: string): Intent {
   const plain = stripMarkup(message);
   const kept: string[] = [];
   let steering = false;
-  for (const sentence of sentences(plain)) {
+  for (const sentence of sentencesOf(plain)) {
     if (INJECTION_SENTENCE.test(sentence)) steering = true;
     else kept.push(sentence);
   }
