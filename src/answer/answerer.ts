@@ -1,5 +1,5 @@
 import type { ClinicProfile } from "../content/clinic.js";
-import type { Retriever } from "../retrieval/hybrid-retriever.js";
+import type { RetrieveOptions, Retriever } from "../retrieval/hybrid-retriever.js";
 import { composeExtractiveAnswer, createUnitSource } from "./extractive.js";
 import { detectIntent, stripMarkup, unansweredPriceQuestion } from "./intents.js";
 import {
@@ -20,6 +20,8 @@ export interface AnswererDeps {
   clinic: ClinicProfile;
   /** An external scheduler's URL, offered with booking handoffs. */
   bookingUrl?: string;
+  /** Retrieval variant; the bench compares them. Default: the full hybrid pipeline. */
+  retrieveMode?: RetrieveOptions["mode"];
 }
 
 export interface Answerer {
@@ -81,7 +83,11 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   async function answerFromContent(question: string, history: HistoryTurn[]) {
     const context = followUpContext(question, history);
     if (!retriever.onTopic(question, context)) return null;
-    const passages = await retriever.retrieve(question, { context, limit: PASSAGES });
+    const passages = await retriever.retrieve(question, {
+      context,
+      limit: PASSAGES,
+      ...(deps.retrieveMode ? { mode: deps.retrieveMode } : {}),
+    });
     const relevant = passages.filter((p) => p.score >= retriever.threshold);
     if (relevant.length === 0) return null;
     // The passages must speak to what the question is specifically about.
