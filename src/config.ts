@@ -18,7 +18,19 @@ const envSchema = z
     EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default("text-embedding-3-small")),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
-    ANSWER_MODE: z.preprocess(emptyToUndefined, z.enum(["extractive"]).default("extractive")),
+    ANSWER_MODE: z.preprocess(
+      emptyToUndefined,
+      z.enum(["extractive", "llm"]).default("extractive"),
+    ),
+    CHAT_MODEL: optionalString,
+    LLM_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1000).max(300_000).default(20_000),
+    ),
+    LLM_MAX_TOKENS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(16).max(8192).default(400),
+    ),
     HNSW_EF: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(2000).default(100)),
     NODE_ENV: z.preprocess(emptyToUndefined, z.string().default("development")),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -41,6 +53,23 @@ const envSchema = z
     BOOKING_WEBHOOK_SECRET: optionalString,
   })
   .superRefine((env, ctx) => {
+    if (env.ANSWER_MODE === "llm") {
+      if (!env.CHAT_MODEL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CHAT_MODEL"],
+          message:
+            "ANSWER_MODE=llm needs CHAT_MODEL (the model name the server knows, e.g. gpt-4o-mini)",
+        });
+      }
+      if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["OPENAI_API_KEY"],
+          message: "ANSWER_MODE=llm needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server",
+        });
+      }
+    }
     const production = env.NODE_ENV === "production";
     const staff = parseStaffAccounts(env.STAFF_TOKENS, env.STAFF_TOKEN);
     if (typeof staff === "string") {
@@ -103,7 +132,17 @@ export interface Config {
         apiKey: string | undefined;
         baseUrl: string | undefined;
       };
-  answerMode: "extractive";
+  answerMode: "extractive" | "llm";
+  /** With answerMode "llm": the OpenAI-compatible chat model. */
+  llm:
+    | {
+        model: string;
+        apiKey: string | undefined;
+        baseUrl: string | undefined;
+        timeoutMs: number;
+        maxTokens: number;
+      }
+    | undefined;
   hnswEf: number;
   production: boolean;
   port: number;
@@ -203,6 +242,16 @@ export function loadConfig(
             baseUrl: e.OPENAI_BASE_URL,
           },
     answerMode: e.ANSWER_MODE,
+    llm:
+      e.ANSWER_MODE === "llm" && e.CHAT_MODEL
+        ? {
+            model: e.CHAT_MODEL,
+            apiKey: e.OPENAI_API_KEY,
+            baseUrl: e.OPENAI_BASE_URL,
+            timeoutMs: e.LLM_TIMEOUT_MS,
+            maxTokens: e.LLM_MAX_TOKENS,
+          }
+        : undefined,
     hnswEf: e.HNSW_EF,
     production: e.NODE_ENV === "production",
     port: e.PORT,

@@ -7,7 +7,10 @@ import { AppError } from "./errors.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { loadIndex } from "./index/index-store.js";
 import type { SearchIndex } from "./index/search-index.js";
-import { createAnswerer, type Answerer } from "./answer/answerer.js";
+import { createAnswerer, createAnswerSteps, type Answerer } from "./answer/answerer.js";
+import { createCircuitBreaker } from "./answer/llm/circuit-breaker.js";
+import { createChatModel } from "./answer/llm/chat-model.js";
+import { createLlmAnswerer, type LlmLog } from "./answer/llm/llm-answerer.js";
 import { createRetriever, type Retriever } from "./retrieval/hybrid-retriever.js";
 
 /** Everything that answers questions, loaded once per process. */
@@ -43,6 +46,8 @@ export async function loadCore(
   options: {
     buildIfNeeded?: boolean;
     onBuildProgress?: BuildOptions["onProgress"];
+    /** Where the generative mode reports model failures. */
+    log?: LlmLog;
   } = {},
 ): Promise<Core> {
   const [clinic, vectors] = await Promise.all([
@@ -67,11 +72,29 @@ export async function loadCore(
     index = await loadIndex(config.indexDir, { expectModel: model.modelId, ef: config.hnswEf });
   }
   const retriever = createRetriever({ index, model, vectors });
-  const answerer = createAnswerer({
+  const answererDeps = {
     retriever,
     clinic,
     ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
-  });
+  };
+  const answerer = config.llm
+    ? createLlmAnswerer({
+        steps: createAnswerSteps(answererDeps),
+        model: createChatModel(config.llm),
+        aligner: retriever.aligner,
+        clinicName: clinic.name,
+        timeoutMs: config.llm.timeoutMs,
+        breaker: createCircuitBreaker({
+          onOpen: (failures) =>
+            options.log?.warn(
+              { failures },
+              "the model keeps failing: answering extractively for 30 s",
+            ),
+          onClose: () => options.log?.info({}, "the model answers again"),
+        }),
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : createAnswerer(answererDeps);
   return {
     config,
     clinic,

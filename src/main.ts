@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  const loaded = await loadCore(config, { buildIfNeeded: true });
+  const loaded = await loadCore(config, { buildIfNeeded: true, log: logger });
   if (loaded.rebuilt) {
     logger.info(
       {

@@ -1,5 +1,10 @@
 import type { ClinicProfile } from "../content/clinic.js";
-import type { RetrieveOptions, Retriever } from "../retrieval/hybrid-retriever.js";
+import type {
+  RetrievedPassage,
+  RetrieveOptions,
+  Retriever,
+} from "../retrieval/hybrid-retriever.js";
+import type { QueryTerms } from "../retrieval/word-alignment.js";
 import { composeExtractiveAnswer, createUnitSource } from "./extractive.js";
 import { detectIntent, stripMarkup, unansweredPriceQuestion } from "./intents.js";
 import {
@@ -58,12 +63,35 @@ export function toDeltas(answer: string): string[] {
   return pieces.filter((p) => p.length > 0);
 }
 
+/** What `classify` decides: a fixed reply, or a question for the articles. */
+export type Classified =
+  { kind: "reply"; reply: ChatReply } | { kind: "question"; question: string };
+
+/** Passages that answer a question, with the question's terms for sentence selection. */
+export interface Evidence {
+  passages: RetrievedPassage[];
+  query: QueryTerms;
+}
+
 /**
- * The offline, extractive answerer: intents first, then hybrid retrieval, then an answer
- * quoted from the best passages with a `[n]` after every sentence. It never states
- * anything that is not in a cited passage.
+ * The steps every answer mode shares, so the generative mode makes exactly the same
+ * decisions as the extractive one before (and instead of) calling a model.
  */
-export function createAnswerer(deps: AnswererDeps): Answerer {
+export interface AnswerSteps {
+  /** Intents and guardrails: handoffs, refusals and greetings never reach retrieval. */
+  classify(message: string): Classified;
+  /**
+   * Hybrid retrieval and the "is it answered?" checks. `context` is earlier visitor text a
+   * follow-up refers to. Null when the articles do not answer.
+   */
+  findEvidence(question: string, context?: string): Promise<Evidence | null>;
+  /** The extractive answer from evidence: quoted sentences, each with its `[n]`. */
+  extractive(evidence: Evidence): ChatReply;
+  /** The honest "I couldn't find that" reply, with the clinic's contact. */
+  noAnswer(): ChatReply;
+}
+
+export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
   const { retriever, clinic } = deps;
   const units = createUnitSource(retriever.aligner);
 
@@ -80,8 +108,45 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     ...rest,
   });
 
-  async function answerFromContent(question: string, history: HistoryTurn[]) {
-    const context = followUpContext(question, history);
+  function classify(message: string): Classified {
+    let intent = detectIntent(message);
+    let question = stripMarkup(message);
+    if (intent.kind === "injection") {
+      const refusal = {
+        kind: "reply",
+        reply: reply(STEERING_REFUSAL, staffHandoff(clinic)),
+      } as const;
+      if (!intent.question) return refusal;
+      question = intent.question;
+      intent = detectIntent(question);
+      // A second steering attempt inside what was left is still steering.
+      if (intent.kind === "injection") return refusal;
+    }
+    switch (intent.kind) {
+      case "booking":
+        return {
+          kind: "reply",
+          reply: reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl)),
+        };
+      case "clinician":
+        // No article passage is quoted here: general facts read as "yes, that's fine" to
+        // someone asking about their own health. Red-flag symptoms get the clinic's
+        // urgent-care advice first, in the answer itself.
+        return {
+          kind: "reply",
+          reply: reply(
+            intent.redFlag ? clinic.urgentCare : CLINICIAN_ANSWER,
+            clinicianHandoff(clinic),
+          ),
+        };
+      case "greeting":
+        return { kind: "reply", reply: reply(GREETING, null) };
+      case "question":
+        return { kind: "question", question };
+    }
+  }
+
+  async function findEvidence(question: string, context?: string): Promise<Evidence | null> {
     if (!retriever.onTopic(question, context)) return null;
     const passages = await retriever.retrieve(question, {
       context,
@@ -100,40 +165,39 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       )
     )
       return null;
-    const query = retriever.aligner.query(question, context);
-    return composeExtractiveAnswer(relevant, query, retriever.aligner, units);
+    return { passages: relevant, query: retriever.aligner.query(question, context) };
   }
 
+  function extractive(evidence: Evidence): ChatReply {
+    const found = composeExtractiveAnswer(
+      evidence.passages,
+      evidence.query,
+      retriever.aligner,
+      units,
+    );
+    if (!found) return noAnswer();
+    return reply(found.answer, null, { citations: found.citations, grounded: true });
+  }
+
+  const noAnswer = () => reply(NO_ANSWER, staffHandoff(clinic));
+
+  return { classify, findEvidence, extractive, noAnswer };
+}
+
+/**
+ * The offline, extractive answerer: intents first, then hybrid retrieval, then an answer
+ * quoted from the best passages with a `[n]` after every sentence. It never states
+ * anything that is not in a cited passage.
+ */
+export function createAnswerer(deps: AnswererDeps): Answerer {
+  const steps = createAnswerSteps(deps);
+
   async function answerQuestion(input: AnswerInput): Promise<ChatReply> {
-    const history = input.history ?? [];
-    let intent = detectIntent(input.message);
-    let question = stripMarkup(input.message);
-    if (intent.kind === "injection") {
-      if (!intent.question) return reply(STEERING_REFUSAL, staffHandoff(clinic));
-      question = intent.question;
-      intent = detectIntent(question);
-      // A second steering attempt inside what was left is still steering.
-      if (intent.kind === "injection") return reply(STEERING_REFUSAL, staffHandoff(clinic));
-    }
-    switch (intent.kind) {
-      case "booking":
-        return reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl));
-      case "clinician":
-        // No article passage is quoted here: general facts read as "yes, that's fine" to
-        // someone asking about their own health.
-        // Red-flag symptoms get the clinic's urgent-care advice first, in the answer itself.
-        return reply(
-          intent.redFlag ? clinic.urgentCare : CLINICIAN_ANSWER,
-          clinicianHandoff(clinic),
-        );
-      case "greeting":
-        return reply(GREETING, null);
-      case "question": {
-        const found = await answerFromContent(question, history);
-        if (!found) return reply(NO_ANSWER, staffHandoff(clinic));
-        return reply(found.answer, null, { citations: found.citations, grounded: true });
-      }
-    }
+    const classified = steps.classify(input.message);
+    if (classified.kind === "reply") return classified.reply;
+    const context = followUpContext(classified.question, input.history);
+    const evidence = await steps.findEvidence(classified.question, context);
+    return evidence ? steps.extractive(evidence) : steps.noAnswer();
   }
 
   async function* streamAnswer(input: AnswerInput) {

@@ -27,6 +27,10 @@ export interface ChatReply {
   grounded: boolean;
   handoff: Handoff | null;
   source: "extractive" | "llm" | "fallback";
+  /** Generative mode: how many generated sentences were shown and how many dropped. */
+  verified?: { kept: number; dropped: number };
+  /** Generative mode: tokens used, when the model server reports them. */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 export interface HistoryTurn {

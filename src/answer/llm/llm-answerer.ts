@@ -1,0 +1,290 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import { StringOutputParser } from "@langchain/core/output_parsers";
+import type { WordAligner } from "../../retrieval/word-alignment.js";
+import {
+  type Answerer,
+  type AnswerSteps,
+  type Evidence,
+  followUpContext,
+  toDeltas,
+} from "../answerer.js";
+import { snippetOf } from "../extractive.js";
+import type { AnswerDelta, AnswerInput, ChatReply, Citation, HistoryTurn } from "../types.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { answerPrompt, formatPassages, rewritePrompt } from "./prompts.js";
+import { SentenceStream } from "./sentence-stream.js";
+import { createSentenceVerifier } from "./verifier.js";
+
+/** Where the generative mode reports what operators need to know (a pino logger fits). */
+export interface LlmLog {
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
+export interface LlmAnswererDeps {
+  steps: AnswerSteps;
+  model: BaseChatModel;
+  aligner: WordAligner;
+  clinicName: string;
+  breaker: CircuitBreaker;
+  /** One attempt, from request to last token. */
+  timeoutMs: number;
+  /** Retries of a failed attempt that sent nothing yet (default 2). */
+  maxRetries?: number;
+  /** First retry delay; doubled each time (default 250 ms). */
+  retryBaseMs?: number;
+  log?: LlmLog;
+}
+
+/** The last turns passed to the model, oldest first. */
+const HISTORY_TURNS = 6;
+
+function historyMessages(history: HistoryTurn[]): BaseMessage[] {
+  return history
+    .slice(-HISTORY_TURNS)
+    .map((t) => (t.role === "visitor" ? new HumanMessage(t.text) : new AIMessage(t.text)));
+}
+
+/** Errors worth another attempt: rate limits, server errors, dropped or refused connections. */
+function retryable(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === "number") return status === 429 || status >= 500;
+  const name = (error as { name?: unknown }).name;
+  // A timeout (our own abort) is not retried: it already used the visitor's patience.
+  return name !== "AbortError" && name !== "TimeoutError";
+}
+
+function describe(error: unknown): string {
+  const status = (error as { status?: unknown }).status;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof status === "number" ? `${status} ${message}` : message;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (typeof part === "object" && part && "text" in part ? String(part.text) : ""))
+      .join("");
+  }
+  return "";
+}
+
+/**
+ * The generative answerer. The same intents, guardrails and retrieval as the extractive
+ * mode run first; only a question the articles answer reaches the model. Its answer is
+ * streamed sentence by sentence, and each sentence is shown only once verified: every `[n]`
+ * must name a passage that was given, and the sentence must be supported by what it cites.
+ * Anything else is dropped; if nothing is left, or the model fails, times out or keeps
+ * failing (circuit breaker), the visitor gets the extractive answer instead.
+ */
+export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
+  const maxRetries = deps.maxRetries ?? 2;
+  const retryBaseMs = deps.retryBaseMs ?? 250;
+  const answerChain = answerPrompt.pipe(deps.model);
+  const rewriteChain = rewritePrompt.pipe(deps.model).pipe(new StringOutputParser());
+
+  async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("timed out", "TimeoutError")),
+      deps.timeoutMs,
+    );
+    try {
+      return await work(controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The follow-up as a standalone question, by the model; undefined if it cannot. */
+  async function rewrite(question: string, history: HistoryTurn[]): Promise<string | undefined> {
+    if (!deps.breaker.allow()) return undefined;
+    try {
+      // Streamed and joined rather than invoked: LangChain's invoke path estimates token
+      // counts with a tokenizer it downloads, which hangs on a machine without internet.
+      const text = await withTimeout(async (signal) => {
+        let joined = "";
+        const stream = await rewriteChain.stream(
+          { history: historyMessages(history), question },
+          { signal },
+        );
+        for await (const piece of stream) joined += piece;
+        return joined;
+      });
+      deps.breaker.success();
+      const standalone = text.trim().split("\n")[0]?.trim();
+      return standalone && standalone.length <= 500 ? standalone : undefined;
+    } catch (error) {
+      deps.breaker.failure();
+      deps.log?.warn(
+        { err: describe(error) },
+        "follow-up rewrite failed; using the conversation's words",
+      );
+      return undefined;
+    }
+  }
+
+  function fallback(evidence: Evidence, dropped: number): ChatReply {
+    const reply = deps.steps.extractive(evidence);
+    return { ...reply, source: "fallback", verified: { kept: 0, dropped } };
+  }
+
+  async function* generate(
+    question: string,
+    history: HistoryTurn[],
+    evidence: Evidence,
+  ): AsyncGenerator<AnswerDelta | ChatReply, void, undefined> {
+    if (!deps.breaker.allow()) {
+      yield* replay(fallback(evidence, 0));
+      return;
+    }
+    const passages = evidence.passages;
+    const input = {
+      clinicName: deps.clinicName,
+      passages: formatPassages(passages),
+      history: historyMessages(history),
+      question,
+    };
+    let answer = "";
+    let kept = 0;
+    let dropped = 0;
+    const numbering = new Map<number, number>();
+    const citations: Citation[] = [];
+    let usage: ChatReply["usage"];
+
+    for (let attempt = 0; ; attempt++) {
+      const verifier = createSentenceVerifier(deps.aligner, passages);
+      const sentences = new SentenceStream();
+      const emit = (sentence: string): string | undefined => {
+        const verdict = verifier.check(sentence);
+        if (!verdict.ok) {
+          dropped += 1;
+          return undefined;
+        }
+        kept += 1;
+        const markers = verdict.cited
+          .map((given) => {
+            let n = numbering.get(given);
+            if (n === undefined) {
+              n = citations.length + 1;
+              numbering.set(given, n);
+              const chunk = (passages[given - 1] as (typeof passages)[number]).chunk;
+              citations.push({
+                n,
+                docId: chunk.docId,
+                title: chunk.title,
+                section: chunk.section,
+                url: chunk.url,
+                snippet: snippetOf(chunk.text),
+              });
+            }
+            return `[${n}]`;
+          })
+          .join("");
+        const piece = `${answer ? " " : ""}${verdict.text} ${markers}`;
+        answer += piece;
+        return piece;
+      };
+
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new DOMException("timed out", "TimeoutError")),
+        deps.timeoutMs,
+      );
+      let failure: unknown;
+      try {
+        const stream = await answerChain.stream(input, { signal: controller.signal });
+        for await (const chunk of stream) {
+          const meta = (
+            chunk as { usage_metadata?: { input_tokens?: number; output_tokens?: number } }
+          ).usage_metadata;
+          if (meta?.input_tokens !== undefined || meta?.output_tokens !== undefined) {
+            usage = { inputTokens: meta.input_tokens ?? 0, outputTokens: meta.output_tokens ?? 0 };
+          }
+          for (const sentence of sentences.push(textOf(chunk.content))) {
+            const piece = emit(sentence);
+            if (piece) yield { delta: piece };
+          }
+        }
+        for (const sentence of sentences.end()) {
+          const piece = emit(sentence);
+          if (piece) yield { delta: piece };
+        }
+      } catch (error) {
+        failure = error;
+      } finally {
+        clearTimeout(timer);
+      }
+
+      if (failure === undefined) {
+        deps.breaker.success();
+        break;
+      }
+      deps.breaker.failure();
+      deps.log?.warn({ attempt: attempt + 1, err: describe(failure) }, "model call failed");
+      // Once a sentence was shown, the answer stands on what was verified so far.
+      if (kept > 0) break;
+      if (attempt < maxRetries && retryable(failure) && deps.breaker.allow()) {
+        dropped = 0;
+        await new Promise((resolve) => setTimeout(resolve, retryBaseMs * 2 ** attempt));
+        continue;
+      }
+      yield* replay(fallback(evidence, dropped));
+      return;
+    }
+
+    if (kept === 0) {
+      yield* replay(fallback(evidence, dropped));
+      return;
+    }
+    yield {
+      answer,
+      citations,
+      grounded: true,
+      handoff: null,
+      source: "llm",
+      verified: { kept, dropped },
+      ...(usage ? { usage } : {}),
+    };
+  }
+
+  async function* replay(
+    reply: ChatReply,
+  ): AsyncGenerator<AnswerDelta | ChatReply, void, undefined> {
+    for (const delta of toDeltas(reply.answer)) yield { delta };
+    yield reply;
+  }
+
+  async function* streamAnswer(
+    input: AnswerInput,
+  ): AsyncGenerator<AnswerDelta | ChatReply, void, undefined> {
+    const history = input.history ?? [];
+    const classified = deps.steps.classify(input.message);
+    if (classified.kind === "reply") {
+      yield* replay(classified.reply);
+      return;
+    }
+    const question = classified.question;
+    const context = followUpContext(question, history);
+    // A follow-up is rewritten by the model; if that fails, the earlier question's words help.
+    const standalone = context ? await rewrite(question, history) : undefined;
+    const evidence = standalone
+      ? await deps.steps.findEvidence(standalone)
+      : await deps.steps.findEvidence(question, context);
+    if (!evidence) {
+      yield* replay(deps.steps.noAnswer());
+      return;
+    }
+    yield* generate(question, history, evidence);
+  }
+
+  async function answerQuestion(input: AnswerInput): Promise<ChatReply> {
+    let final: ChatReply | undefined;
+    for await (const item of streamAnswer(input)) if (!("delta" in item)) final = item;
+    return final as ChatReply;
+  }
+
+  return { answerQuestion, streamAnswer };
+}
