@@ -103,6 +103,8 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
         source: m.source,
         rating: m.rating,
         latencyMs: m.latencyMs,
+        usage: m.usage,
+        verified: m.verified,
         createdAt: m.createdAt,
       })),
     });

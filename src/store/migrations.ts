@@ -102,6 +102,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_pending ON outbox (next_attempt_at, id) WHERE delivered_at IS NULL;
     `,
   },
+  {
+    // Generative mode: tokens used and sentences kept or dropped by verification, per reply.
+    version: 2,
+    up: `
+      ALTER TABLE messages ADD COLUMN tokens_in INTEGER;
+      ALTER TABLE messages ADD COLUMN tokens_out INTEGER;
+      ALTER TABLE messages ADD COLUMN verified_kept INTEGER;
+      ALTER TABLE messages ADD COLUMN verified_dropped INTEGER;
+    `,
+  },
 ];
 
 /**

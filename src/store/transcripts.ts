@@ -29,6 +29,10 @@ export interface StoredMessage {
   source: string | null;
   rating: Rating | null;
   latencyMs: number | null;
+  /** Generative mode: tokens the model server reported, if it did. */
+  usage: { inputTokens: number; outputTokens: number } | null;
+  /** Generative mode: sentences shown and dropped by verification. */
+  verified: { kept: number; dropped: number } | null;
   createdAt: string;
 }
 
@@ -126,6 +130,10 @@ interface MessageRow {
   source: string | null;
   rating: Rating | null;
   latency_ms: number | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  verified_kept: number | null;
+  verified_dropped: number | null;
   created_at: string;
 }
 
@@ -200,6 +208,14 @@ function toMessage(row: MessageRow): StoredMessage {
     source: row.source,
     rating: row.rating,
     latencyMs: row.latency_ms,
+    usage:
+      row.tokens_in === null && row.tokens_out === null
+        ? null
+        : { inputTokens: row.tokens_in ?? 0, outputTokens: row.tokens_out ?? 0 },
+    verified:
+      row.verified_kept === null
+        ? null
+        : { kept: row.verified_kept, dropped: row.verified_dropped ?? 0 },
     createdAt: row.created_at,
   };
 }
@@ -256,21 +272,27 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
         handoff: string | null;
         source: string | null;
         latencyMs: number | null;
+        tokensIn: number | null;
+        tokensOut: number | null;
+        verifiedKept: number | null;
+        verifiedDropped: number | null;
         createdAt: string;
       },
     ]
   >(
     `INSERT INTO messages (id, conversation_id, seq, role, text, citations, grounded, handoff,
-       source, latency_ms, created_at, fts_rowid)
+       source, latency_ms, tokens_in, tokens_out, verified_kept, verified_dropped, created_at,
+       fts_rowid)
      VALUES (@id, @conversationId, @seq, @role, @text, @citations, @grounded, @handoff,
-       @source, @latencyMs, @createdAt, (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
+       @source, @latencyMs, @tokensIn, @tokensOut, @verifiedKept, @verifiedDropped, @createdAt,
+       (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
   );
   const selectConversation = db.prepare<[string], ConversationRow>(
     "SELECT id, started_at, last_at, reviewed, note FROM conversations WHERE id = ?",
   );
   const selectMessages = db.prepare<[string], MessageRow>(
     `SELECT m.id, m.role, m.text, m.citations, m.grounded, m.handoff, m.source, f.rating,
-       m.latency_ms, m.created_at
+       m.latency_ms, m.tokens_in, m.tokens_out, m.verified_kept, m.verified_dropped, m.created_at
      FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
      WHERE m.conversation_id = ? ORDER BY m.seq`,
   );
@@ -314,6 +336,10 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
       handoff: null,
       source: null,
       latencyMs: null,
+      tokensIn: null,
+      tokensOut: null,
+      verifiedKept: null,
+      verifiedDropped: null,
       createdAt: visitorAt,
     });
     const { reply } = input.bot;
@@ -328,6 +354,10 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
       handoff: reply.handoff === null ? null : JSON.stringify(reply.handoff),
       source: reply.source,
       latencyMs: Math.round(input.bot.latencyMs),
+      tokensIn: reply.usage?.inputTokens ?? null,
+      tokensOut: reply.usage?.outputTokens ?? null,
+      verifiedKept: reply.verified?.kept ?? null,
+      verifiedDropped: reply.verified?.dropped ?? null,
       createdAt: botAt,
     });
   });

@@ -15,6 +15,9 @@ export type Plan =
   | {
       kind: "stream";
       pieces: string[];
+      /** Before the first piece, as a model's time to first token. */
+      firstDelayMs?: number;
+      /** Between pieces. */
       delayMs?: number;
       usage?: { prompt: number; completion: number };
     }
@@ -89,6 +92,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.end("data: {this is not json\n\ndata: ]]]\n\n");
       return;
     }
+    if (plan.kind === "stream" && plan.firstDelayMs) await sleep(plan.firstDelayMs);
     for (const piece of plan.pieces) {
       res.write(chunk(piece));
       if (plan.kind === "stream" && plan.delayMs) await sleep(plan.delayMs);

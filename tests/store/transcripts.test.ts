@@ -80,6 +80,8 @@ describe("appendExchange and getConversation", () => {
           source: null,
           rating: null,
           latencyMs: null,
+          usage: null,
+          verified: null,
           createdAt: "2026-03-01T00:00:00.000Z",
         },
         {
@@ -92,9 +94,26 @@ describe("appendExchange and getConversation", () => {
           source: "extractive",
           rating: null,
           latencyMs: 120,
+          usage: null,
+          verified: null,
           createdAt: "2026-03-01T00:00:02.000Z",
         },
       ],
+    });
+  });
+
+  it("keeps a generated reply's token usage and verification counts", () => {
+    append("s1", 0, "Does it help scars?", {
+      ...reply(),
+      source: "llm",
+      usage: { inputTokens: 812, outputTokens: 24 },
+      verified: { kept: 2, dropped: 1 },
+    });
+    const bot = transcripts.getConversation("s1")?.messages[1];
+    expect(bot).toMatchObject({
+      source: "llm",
+      usage: { inputTokens: 812, outputTokens: 24 },
+      verified: { kept: 2, dropped: 1 },
     });
   });
 
