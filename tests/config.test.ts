@@ -54,4 +54,48 @@ describe("loadConfig", () => {
   it("asks for a key when OpenAI embeddings have neither key nor server", () => {
     expect(() => loadConfig({ EMBEDDINGS: "openai" })).toThrow(/OPENAI_API_KEY/);
   });
+
+  it("says what the generative mode is missing", () => {
+    expect(() => loadConfig({ ANSWER_MODE: "llm" })).toThrow(/CHAT_MODEL[\s\S]*OPENAI_API_KEY/);
+    const config = loadConfig({
+      ANSWER_MODE: "llm",
+      CHAT_MODEL: "llama3.1",
+      OPENAI_BASE_URL: "http://127.0.0.1:8080/v1",
+      LLM_TIMEOUT_MS: "5000",
+    });
+    expect(config.llm).toEqual({
+      model: "llama3.1",
+      apiKey: undefined,
+      baseUrl: "http://127.0.0.1:8080/v1",
+      timeoutMs: 5000,
+      maxTokens: 400,
+    });
+    expect(loadConfig({}).llm).toBeUndefined();
+  });
+
+  it("refuses production without strong staff and admin tokens", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/STAFF_TOKENS[\s\S]*ADMIN_TOKEN/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: "production",
+        STAFF_TOKENS: "alex:short",
+        ADMIN_TOKEN: "a".repeat(16),
+      }),
+    ).toThrow(/at least 16/);
+    const config = loadConfig({
+      NODE_ENV: "production",
+      STAFF_TOKENS: `alex:${"x".repeat(20)},sam:${"y".repeat(20)}`,
+      ADMIN_TOKEN: "z".repeat(20),
+    });
+    expect(config.staffAccounts.map((a) => a.name)).toEqual(["alex", "sam"]);
+  });
+
+  it("checks that allowed origins are origins", () => {
+    expect(() => loadConfig({ ALLOWED_ORIGINS: "https://clinic.example/path" })).toThrow(
+      /ALLOWED_ORIGINS/,
+    );
+    expect(
+      loadConfig({ ALLOWED_ORIGINS: "https://a.example, http://localhost:8080" }).allowedOrigins,
+    ).toEqual(["https://a.example", "http://localhost:8080"]);
+  });
 });
