@@ -11,11 +11,13 @@ import type { ChatService } from "./chat/chat-service.js";
 import { visitorRoutes } from "./chat/http-routes.js";
 import type { BookingService } from "./booking/booking-service.js";
 import { type ChatServer, registerChatHandlers } from "./chat/socket-handlers.js";
+import { registerAdminNamespace } from "./admin/admin-namespace.js";
 import type { StaffAccount } from "./config.js";
 import type { Core } from "./core.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import type { MessageRateLimiter } from "./http/rate-limit.js";
 import { staffRoutes } from "./staff/staff-routes.js";
+import { type AdminRouteDeps, adminRoutes } from "./admin/admin-routes.js";
 import type { BookingRepository } from "./store/bookings.js";
 import type { TranscriptRepository } from "./store/transcripts.js";
 
@@ -32,6 +34,8 @@ export interface AppDeps {
   staffAccounts: readonly StaffAccount[];
   allowedOrigins: readonly string[];
   trustProxy: number;
+  /** The admin API (documents, re-index); absent, its routes answer 404. */
+  admin?: AdminRouteDeps;
   /** Registers work in flight (socket replies), for a graceful shutdown. */
   track?: (work: Promise<unknown>) => void;
 }
@@ -137,6 +141,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  if (deps.admin) app.use(adminRoutes(deps.admin));
+
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
@@ -159,6 +165,7 @@ export function attachSockets(httpServer: HttpServer, deps: AppDeps): ChatServer
       methods: ["GET", "POST"],
     },
   });
+  if (deps.admin) registerAdminNamespace(io, deps.admin);
   registerChatHandlers(io, {
     chat: deps.chat,
     limiter: deps.limiter,

@@ -8,7 +8,8 @@ import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-
 import { loadIndex } from "./index/index-store.js";
 import type { SearchIndex } from "./index/search-index.js";
 import { createAnswerer, createAnswerSteps, type Answerer } from "./answer/answerer.js";
-import { createCircuitBreaker } from "./answer/llm/circuit-breaker.js";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { type CircuitBreaker, createCircuitBreaker } from "./answer/llm/circuit-breaker.js";
 import { createChatModel } from "./answer/llm/chat-model.js";
 import { createLlmAnswerer, type LlmLog } from "./answer/llm/llm-answerer.js";
 import { createRetriever, type Retriever } from "./retrieval/hybrid-retriever.js";
@@ -22,6 +23,8 @@ export interface Core {
   index: SearchIndex;
   retriever: Retriever;
   answerer: Answerer;
+  /** Generative mode: the chat model and its circuit breaker, kept across index swaps. */
+  llm: { model: BaseChatModel; breaker: CircuitBreaker; log?: LlmLog } | undefined;
   /** Set when this load had to build the index first, and why. */
   rebuilt?: { reason: string; summary: BuildSummary };
 }
@@ -71,19 +74,9 @@ export async function loadCore(
     rebuilt = { reason: error.message, summary };
     index = await loadIndex(config.indexDir, { expectModel: model.modelId, ef: config.hnswEf });
   }
-  const retriever = createRetriever({ index, model, vectors });
-  const answererDeps = {
-    retriever,
-    clinic,
-    ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
-  };
-  const answerer = config.llm
-    ? createLlmAnswerer({
-        steps: createAnswerSteps(answererDeps),
+  const llm = config.llm
+    ? {
         model: createChatModel(config.llm),
-        aligner: retriever.aligner,
-        clinicName: clinic.name,
-        timeoutMs: config.llm.timeoutMs,
         breaker: createCircuitBreaker({
           onOpen: (failures) =>
             options.log?.warn(
@@ -93,16 +86,43 @@ export async function loadCore(
           onClose: () => options.log?.info({}, "the model answers again"),
         }),
         ...(options.log ? { log: options.log } : {}),
-      })
-    : createAnswerer(answererDeps);
-  return {
-    config,
-    clinic,
-    vectors,
-    model,
-    index,
+      }
+    : undefined;
+  const core = assemble({ config, clinic, vectors, model, index, llm });
+  return rebuilt ? { ...core, rebuilt } : core;
+}
+
+type CoreParts = Pick<Core, "config" | "clinic" | "vectors" | "model" | "index" | "llm">;
+
+/** Wires the retriever and the answerer over an index. */
+function assemble(parts: CoreParts): Core {
+  const { config, clinic, index, model, vectors, llm } = parts;
+  const retriever = createRetriever({ index, model, vectors });
+  const answererDeps = {
     retriever,
-    answerer,
-    ...(rebuilt ? { rebuilt } : {}),
+    clinic,
+    ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
   };
+  const answerer =
+    config.llm && llm
+      ? createLlmAnswerer({
+          steps: createAnswerSteps(answererDeps),
+          model: llm.model,
+          aligner: retriever.aligner,
+          clinicName: clinic.name,
+          timeoutMs: config.llm.timeoutMs,
+          breaker: llm.breaker,
+          ...(llm.log ? { log: llm.log } : {}),
+        })
+      : createAnswerer(answererDeps);
+  return { ...parts, retriever, answerer };
+}
+
+/**
+ * The same core over a newly built index: vectors, embedding model, chat model and circuit
+ * breaker are kept, retrieval and answering are wired anew. The caller swaps the returned
+ * core in with one assignment, so every question is answered wholly from one index.
+ */
+export function withIndex(core: Core, index: SearchIndex): Core {
+  return assemble({ ...core, index });
 }

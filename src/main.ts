@@ -12,7 +12,13 @@ import { createBookingService } from "./booking/booking-service.js";
 import { createWebhookDelivery, type WebhookDelivery } from "./booking/webhook-delivery.js";
 import { type ChatService, createChatService } from "./chat/chat-service.js";
 import { type Config, loadConfig, loadDotEnv, type StaffAccount } from "./config.js";
-import { type Core, loadCore } from "./core.js";
+import { buildOptions, type Core, loadCore, withIndex } from "./core.js";
+import { broadcastReindex } from "./admin/admin-namespace.js";
+import { createReindexer } from "./admin/reindexer.js";
+import type { ChatServer } from "./chat/socket-handlers.js";
+import { buildIndex } from "./index/build-index.js";
+import { loadIndex } from "./index/index-store.js";
+import { createSqliteReindexJobs } from "./store/reindex-jobs.js";
 import { AppError } from "./errors.js";
 import { createMessageRateLimiter } from "./http/rate-limit.js";
 import { createSqliteBookings } from "./store/bookings.js";
@@ -75,6 +81,31 @@ async function main(): Promise<void> {
     void work.finally(() => inFlight.delete(work));
   };
 
+  // Re-index from the admin console: build beside the index in service, then swap.
+  // Sockets exist only once the server does; progress updates look them up when sent.
+  const sockets: { io?: ChatServer } = {};
+  const reindexer = createReindexer({
+    jobs: createSqliteReindexJobs(db),
+    build: (onProgress) => {
+      const core = state.core;
+      if (!core) throw new AppError("unavailable", "The service is still starting");
+      return buildIndex({ ...buildOptions(config, core.model), onProgress });
+    },
+    activate: async () => {
+      const core = state.core as Core;
+      const index = await loadIndex(config.indexDir, {
+        expectModel: core.model.modelId,
+        ef: config.hnswEf,
+      });
+      state.core = withIndex(core, index);
+      logger.info(
+        { chunks: index.manifest.chunks, buildId: index.manifest.buildId },
+        "new index in service",
+      );
+    },
+    onUpdate: (job) => broadcastReindex(sockets.io, job),
+  });
+
   const deps = {
     logger,
     core: () => state.core,
@@ -86,11 +117,19 @@ async function main(): Promise<void> {
     staffAccounts: tokens.staff,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    admin: {
+      adminToken: tokens.admin,
+      staffTokens: tokens.staff,
+      corpusDir: config.corpusDir,
+      index: () => state.core?.index,
+      reindexer,
+    },
     track,
   };
   const app = createApp(deps);
   const server = createServer(app);
   const io = attachSockets(server, deps);
+  sockets.io = io;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -109,6 +148,7 @@ async function main(): Promise<void> {
       new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
     ]);
     await webhook?.stop();
+    await reindexer.idle();
     await io.close();
     closeDatabase(db);
     logger.info("stopped");
@@ -129,7 +169,12 @@ async function main(): Promise<void> {
     );
   }
   state.core = loaded;
-  state.chat = createChatService({ answerer: () => loaded.answerer, transcripts });
+  // Each message takes the answerer in service when it starts: a re-index swap never mixes
+  // two indexes in one answer.
+  state.chat = createChatService({
+    answerer: () => (state.core as Core).answerer,
+    transcripts,
+  });
   webhook?.start();
   logger.info(
     { port, documents: loaded.index.manifest.documents, chunks: loaded.index.manifest.chunks },

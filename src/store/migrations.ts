@@ -112,6 +112,22 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN verified_dropped INTEGER;
     `,
   },
+  {
+    // Admin re-index jobs: their outcome and figures, for the index history.
+    version: 4,
+    up: `
+      CREATE TABLE reindex_jobs (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        requested_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        error TEXT,
+        stats TEXT
+      );
+      CREATE INDEX reindex_jobs_created ON reindex_jobs (created_at DESC);
+    `,
+  },
 ];
 
 /**

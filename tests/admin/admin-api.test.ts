@@ -1,0 +1,378 @@
+import { once } from "node:events";
+import { readdir, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pino } from "pino";
+import { io as connect } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { broadcastReindex } from "../../src/admin/admin-namespace.js";
+import type { ReindexJob } from "../../src/admin/reindexer.js";
+import { createReindexer } from "../../src/admin/reindexer.js";
+import { attachSockets, createApp, type AppDeps } from "../../src/app.js";
+import { createBookingService } from "../../src/booking/booking-service.js";
+import { createChatService } from "../../src/chat/chat-service.js";
+import type { ChatServer } from "../../src/chat/socket-handlers.js";
+import { loadConfig } from "../../src/config.js";
+import { buildOptions, type Core, loadCore, withIndex } from "../../src/core.js";
+import { createMessageRateLimiter } from "../../src/http/rate-limit.js";
+import { buildIndex } from "../../src/index/build-index.js";
+import { loadIndex } from "../../src/index/index-store.js";
+import { createSqliteBookings } from "../../src/store/bookings.js";
+import { closeDatabase, openDatabase } from "../../src/store/database.js";
+import { createSqliteOutbox } from "../../src/store/outbox.js";
+import { createSqliteReindexJobs } from "../../src/store/reindex-jobs.js";
+import { createSqliteTranscripts } from "../../src/store/transcripts.js";
+import { copyCorpus, tempDir } from "../helpers/core-fixtures.js";
+import { getJson, type Json, postJson } from "../helpers/service.js";
+
+const ADMIN = "admin-token-for-tests-0123456789";
+const STAFF = "staff-token-for-tests-0123456789";
+const admin = { authorization: `Bearer ${ADMIN}` };
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let corpusDir: string;
+let base: Core;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterAll(() => cleanup());
+
+interface AdminService {
+  url: string;
+  state: { core: Core };
+  close(): Promise<void>;
+}
+
+/** The real wiring, as main.ts does it, over a copy of the corpus that the tests change. */
+async function startAdminService(): Promise<AdminService> {
+  const work = path.join(dir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  corpusDir = await copyCorpus(work);
+  const config = loadConfig({ DATA_DIR: path.join(work, "data"), CORPUS_DIR: corpusDir });
+  base = await loadCore(config, { buildIfNeeded: true });
+  const state = { core: base };
+  const db = openDatabase(path.join(work, "data", "app.db"));
+  const transcripts = createSqliteTranscripts(db);
+  const bookings = createSqliteBookings(db);
+  // Sockets exist only once the server does; progress updates look them up when sent.
+  const sockets: { io?: ChatServer } = {};
+  const reindexer = createReindexer({
+    jobs: createSqliteReindexJobs(db),
+    build: (onProgress) => buildIndex({ ...buildOptions(config, state.core.model), onProgress }),
+    activate: async () => {
+      const index = await loadIndex(config.indexDir, { expectModel: state.core.model.modelId });
+      state.core = withIndex(state.core, index);
+    },
+    onUpdate: (job) => broadcastReindex(sockets.io, job),
+  });
+  const deps: AppDeps = {
+    logger: pino({ level: "silent" }),
+    core: () => state.core,
+    chat: () => createChatService({ answerer: () => state.core.answerer, transcripts }),
+    transcripts,
+    bookings,
+    bookingService: createBookingService({ db, bookings, outbox: createSqliteOutbox(db) }),
+    limiter: createMessageRateLimiter(0),
+    staffAccounts: [{ name: "alex", token: STAFF }],
+    allowedOrigins: [],
+    trustProxy: 0,
+    admin: {
+      adminToken: ADMIN,
+      staffTokens: [{ name: "alex", token: STAFF }],
+      corpusDir,
+      index: () => state.core.index,
+      reindexer,
+    },
+  };
+  const server: Server = createServer(createApp(deps));
+  const io = attachSockets(server, deps);
+  sockets.io = io;
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    state,
+    async close() {
+      await reindexer.idle();
+      await io.close();
+      server.closeAllConnections();
+      closeDatabase(db);
+    },
+  };
+}
+
+async function request(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const init: RequestInit = { method, headers: { ...admin, ...headers } };
+  if (typeof body === "string" || Buffer.isBuffer(body)) init.body = body as string;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)["content-type"] = "application/json";
+  }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
+}
+
+async function reindexAndWait(url: string): Promise<Json> {
+  const started = await request(`${url}/api/admin/reindex`, "POST");
+  expect(started.status).toBe(202);
+  for (let i = 0; i < 200; i++) {
+    const job = await request(`${url}/api/admin/reindex/${started.body.jobId}`, "GET");
+    if (job.body.state === "done" || job.body.state === "failed") return job.body;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("the re-index did not finish");
+}
+
+const PEELS = `# Chemical Peels
+
+## What a peel does
+
+A chemical peel uses a glycolic acid solution to dissolve the bonds between dead skin cells, so the dull outer layer sheds and fresher skin shows.
+`;
+
+let service: AdminService;
+beforeEach(async () => {
+  service = await startAdminService();
+});
+afterEach(() => service.close());
+
+describe("admin API auth", () => {
+  it("refuses a missing or wrong token with 401 and the staff token with 403", async () => {
+    expect((await getJson(`${service.url}/api/admin/documents`)).status).toBe(401);
+    expect(
+      (await getJson(`${service.url}/api/admin/documents`, { authorization: "Bearer nope" }))
+        .status,
+    ).toBe(401);
+    const staff = await getJson(`${service.url}/api/admin/documents`, {
+      authorization: `Bearer ${STAFF}`,
+    });
+    expect(staff.status).toBe(403);
+    expect(staff.body.error.code).toBe("forbidden");
+    expect(
+      (await postJson(`${service.url}/api/admin/reindex`, {}, { authorization: `Bearer ${STAFF}` }))
+        .status,
+    ).toBe(403);
+  });
+});
+
+describe("documents", () => {
+  it("lists the corpus with titles, sizes and passage counts", async () => {
+    const { status, body } = await request(`${service.url}/api/admin/documents`, "GET");
+    expect(status).toBe(200);
+    const article = body.documents.find(
+      (d: { docId: string }) => d.docId === "microneedling-benefits",
+    );
+    expect(article).toMatchObject({
+      title: "Revitalize Your Complexion: Why Microneedling Works",
+      file: "microneedling-benefits.md",
+      chunks: base.index.chunks.filter((c) => c.docId === "microneedling-benefits").length,
+    });
+    expect(article.bytes).toBeGreaterThan(5000);
+  });
+
+  it("adds a document from JSON, replaces it, and shows it as not indexed until a re-index", async () => {
+    const created = await request(`${service.url}/api/admin/documents/chemical-peels`, "PUT", {
+      title: "Chemical Peels",
+      markdown: PEELS,
+    });
+    expect(created.status).toBe(201);
+    const replaced = await request(`${service.url}/api/admin/documents/chemical-peels`, "PUT", {
+      title: "Chemical Peels",
+      url: "https://clinic.example/peels",
+      markdown: PEELS,
+    });
+    expect(replaced.status).toBe(200);
+    const list = await request(`${service.url}/api/admin/documents`, "GET");
+    expect(
+      list.body.documents.find((d: { docId: string }) => d.docId === "chemical-peels"),
+    ).toMatchObject({
+      title: "Chemical Peels",
+      url: "https://clinic.example/peels",
+      chunks: null,
+    });
+  });
+
+  it("takes a raw HTML file, and replaces the Markdown of the same document", async () => {
+    await request(`${service.url}/api/admin/documents/chemical-peels`, "PUT", {
+      title: "Chemical Peels",
+      markdown: PEELS,
+    });
+    const html =
+      "<html><head><title>Peels</title><script>evil()</script></head><body><h1>Peels</h1><p>A peel removes dead skin cells.</p></body></html>";
+    const uploaded = await request(
+      `${service.url}/api/admin/documents/chemical-peels`,
+      "PUT",
+      html,
+      {
+        "content-type": "text/html; charset=utf-8",
+      },
+    );
+    expect(uploaded.status).toBe(200);
+    const files = await readdir(corpusDir);
+    expect(files.filter((f) => f.startsWith("chemical-peels"))).toEqual(["chemical-peels.html"]);
+  });
+
+  it.each([
+    ["an empty document", { title: "Empty", markdown: "   " }, 400, "invalid"],
+    ["no title", { title: "", markdown: PEELS }, 400, "invalid"],
+    ["a binary file", "PK\u0003\u0004\u0000\u0000binary", 400, "invalid"],
+    ["a PDF", "%PDF-1.4", 415, "unsupported_media_type"],
+  ])("refuses %s with a clear error", async (_name, body, status, code) => {
+    const headers: Record<string, string> =
+      typeof body === "string"
+        ? { "content-type": code === "unsupported_media_type" ? "application/pdf" : "text/plain" }
+        : {};
+    const response = await request(
+      `${service.url}/api/admin/documents/bad-doc`,
+      "PUT",
+      body,
+      headers,
+    );
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(response.body.error.message.length).toBeGreaterThan(5);
+    expect((await readdir(corpusDir)).some((f) => f.startsWith("bad-doc"))).toBe(false);
+  });
+
+  it("refuses a file over 2 MB with 413 and a bad document id with 400", async () => {
+    const big = await request(
+      `${service.url}/api/admin/documents/big`,
+      "PUT",
+      "a ".repeat(1_100_000),
+      {
+        "content-type": "text/plain",
+      },
+    );
+    expect(big.status).toBe(413);
+    const badId = await request(`${service.url}/api/admin/documents/Bad_Id`, "PUT", {
+      title: "x",
+      markdown: PEELS,
+    });
+    expect(badId.status).toBe(400);
+  });
+
+  it("deletes a document, and says when there is none", async () => {
+    await request(`${service.url}/api/admin/documents/chemical-peels`, "PUT", {
+      title: "Chemical Peels",
+      markdown: PEELS,
+    });
+    expect(
+      (await request(`${service.url}/api/admin/documents/chemical-peels`, "DELETE")).status,
+    ).toBe(204);
+    expect(
+      (await request(`${service.url}/api/admin/documents/chemical-peels`, "DELETE")).status,
+    ).toBe(404);
+  });
+});
+
+describe("re-index", () => {
+  const askPeels = async () =>
+    (
+      await postJson(`${service.url}/api/chat`, {
+        message: "What does a chemical peel with glycolic acid do?",
+      })
+    ).body;
+
+  it("puts a new document in service, then takes a deleted one out, while chat keeps answering", async () => {
+    expect(
+      (await askPeels()).citations.some((c: { docId: string }) => c.docId === "chemical-peels"),
+    ).toBe(false);
+    await request(`${service.url}/api/admin/documents/chemical-peels`, "PUT", {
+      title: "Chemical Peels",
+      markdown: PEELS,
+    });
+
+    // Chat runs throughout the re-index; every request must succeed.
+    let chatting = true;
+    const statuses: number[] = [];
+    const chatter = (async () => {
+      while (chatting) {
+        statuses.push(
+          (await postJson(`${service.url}/api/chat`, { message: "Does it help acne scars?" }))
+            .status,
+        );
+      }
+    })();
+    const job = await reindexAndWait(service.url);
+    chatting = false;
+    await chatter;
+    expect(job.state).toBe("done");
+    expect(job.stats).toMatchObject({ documents: 3 });
+    expect(job.stats.embedded).toBeLessThan(job.stats.chunks);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+
+    const answer = await askPeels();
+    expect(answer.grounded).toBe(true);
+    expect(answer.citations[0].docId).toBe("chemical-peels");
+
+    await request(`${service.url}/api/admin/documents/chemical-peels`, "DELETE");
+    expect((await reindexAndWait(service.url)).state).toBe("done");
+    expect(
+      (await askPeels()).citations.some((c: { docId: string }) => c.docId === "chemical-peels"),
+    ).toBe(false);
+
+    const index = await request(`${service.url}/api/admin/index`, "GET");
+    expect(index.body.index).toMatchObject({ documents: 2, embeddingModel: base.model.modelId });
+    expect(index.body.jobs).toHaveLength(2);
+    expect(index.body.jobs[0]).toMatchObject({ state: "done", requestedBy: "admin" });
+  });
+
+  it("runs one job at a time: a second request gets the running job", async () => {
+    const first = await request(`${service.url}/api/admin/reindex`, "POST");
+    const second = await request(`${service.url}/api/admin/reindex`, "POST");
+    expect(second.body.jobId).toBe(first.body.jobId);
+  });
+
+  it("keeps the old index serving and records the error when a re-index fails", async () => {
+    for (const file of await readdir(corpusDir)) {
+      if (file.endsWith(".md")) await rm(path.join(corpusDir, file));
+    }
+    const job = await reindexAndWait(service.url);
+    expect(job.state).toBe("failed");
+    expect(job.error).toMatch(/No usable document/);
+    const chat = await postJson(`${service.url}/api/chat`, { message: "Does it help acne scars?" });
+    expect(chat.body.grounded).toBe(true);
+    expect(service.state.core).toBe(base);
+  });
+
+  it("pushes live progress on /admin to admins only", async () => {
+    const intruder = connect(`${service.url}/admin`, {
+      transports: ["websocket"],
+      forceNew: true,
+      auth: { token: STAFF },
+    });
+    const refused = await new Promise<string>((resolve) =>
+      intruder.once("connect_error", (e) => resolve(e.message)),
+    );
+    expect(refused).toBe("unauthorized");
+    intruder.close();
+
+    const socket = connect(`${service.url}/admin`, {
+      transports: ["websocket"],
+      forceNew: true,
+      auth: { token: ADMIN },
+    });
+    await once(socket, "connect");
+    const updates: ReindexJob[] = [];
+    socket.on("reindex:update", (job: ReindexJob) => updates.push(job));
+    const job = await reindexAndWait(service.url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.close();
+    expect(updates.map((u) => u.state)).toEqual(
+      expect.arrayContaining(["queued", "running", "done"]),
+    );
+    expect(updates.some((u) => u.progress.phase === "embed" || u.progress.phase === "index")).toBe(
+      true,
+    );
+    expect(updates.at(-1)).toMatchObject({ id: job.id, state: "done" });
+  });
+});
