@@ -361,7 +361,7 @@ describe("re-index", () => {
       forceNew: true,
       auth: { token: ADMIN },
     });
-    await once(socket, "connect");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     const updates: ReindexJob[] = [];
     socket.on("reindex:update", (job: ReindexJob) => updates.push(job));
     const job = await reindexAndWait(service.url);
