@@ -85,17 +85,14 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
   const answerChain = answerPrompt.pipe(deps.model);
   const rewriteChain = rewritePrompt.pipe(deps.model).pipe(new StringOutputParser());
 
-  async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** A signal that aborts one model attempt after `timeoutMs`; `clear` when it is over. */
+  function attemptSignal(): { signal: AbortSignal; clear: () => void } {
     const controller = new AbortController();
     const timer = setTimeout(
       () => controller.abort(new DOMException("timed out", "TimeoutError")),
       deps.timeoutMs,
     );
-    try {
-      return await work(controller.signal);
-    } finally {
-      clearTimeout(timer);
-    }
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
   }
 
   /** The follow-up as a standalone question, by the model; undefined if it cannot. */
@@ -104,15 +101,17 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     try {
       // Streamed and joined rather than invoked: LangChain's invoke path estimates token
       // counts with a tokenizer it downloads, which hangs on a machine without internet.
-      const text = await withTimeout(async (signal) => {
-        let joined = "";
+      const limit = attemptSignal();
+      let text = "";
+      try {
         const stream = await rewriteChain.stream(
           { history: historyMessages(history), question },
-          { signal },
+          { signal: limit.signal },
         );
-        for await (const piece of stream) joined += piece;
-        return joined;
-      });
+        for await (const piece of stream) text += piece;
+      } finally {
+        limit.clear();
+      }
       deps.breaker.success();
       const standalone = text.trim().split("\n")[0]?.trim();
       return standalone && standalone.length <= 500 ? standalone : undefined;
@@ -188,14 +187,10 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
         return piece;
       };
 
-      const controller = new AbortController();
-      const timer = setTimeout(
-        () => controller.abort(new DOMException("timed out", "TimeoutError")),
-        deps.timeoutMs,
-      );
+      const limit = attemptSignal();
       let failure: unknown;
       try {
-        const stream = await answerChain.stream(input, { signal: controller.signal });
+        const stream = await answerChain.stream(input, { signal: limit.signal });
         for await (const chunk of stream) {
           const meta = (
             chunk as { usage_metadata?: { input_tokens?: number; output_tokens?: number } }
@@ -215,7 +210,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       } catch (error) {
         failure = error;
       } finally {
-        clearTimeout(timer);
+        limit.clear();
       }
 
       if (failure === undefined) {

@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createAnswerSteps, type Answerer } from "../../../src/answer/answerer.js";
-import { createChatModel } from "../../../src/answer/llm/chat-model.js";
+import type { Answerer } from "../../../src/answer/answerer.js";
 import {
   createCircuitBreaker,
   type CircuitBreaker,
 } from "../../../src/answer/llm/circuit-breaker.js";
-import { createLlmAnswerer } from "../../../src/answer/llm/llm-answerer.js";
 import type { ChatReply, HistoryTurn } from "../../../src/answer/types.js";
 import path from "node:path";
 import { loadConfig } from "../../../src/config.js";
@@ -17,6 +15,7 @@ import {
   startFakeOpenAI,
   tokens,
 } from "../../fakes/fake-openai-server.js";
+import { llmAnswererFor } from "../../helpers/llm-answerer.js";
 import { shippedCore } from "../../helpers/shipped-core.js";
 
 let core: Core;
@@ -37,17 +36,7 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 function answerer(timeoutMs = 2000): Answerer {
-  return createLlmAnswerer({
-    steps: createAnswerSteps({ retriever: core.retriever, clinic: core.clinic }),
-    model: createChatModel({
-      model: "fake-model",
-      apiKey: undefined,
-      baseUrl: fake.baseUrl,
-      timeoutMs,
-      maxTokens: 400,
-    }),
-    aligner: core.retriever.aligner,
-    clinicName: core.clinic.name,
+  return llmAnswererFor(core, fake.baseUrl, {
     breaker,
     timeoutMs,
     retryBaseMs: 10,
@@ -282,20 +271,7 @@ describe("the generative answerer", () => {
       }),
       { buildIfNeeded: true },
     );
-    const a = createLlmAnswerer({
-      steps: createAnswerSteps({ retriever: poisoned.retriever, clinic: poisoned.clinic }),
-      model: createChatModel({
-        model: "fake-model",
-        apiKey: undefined,
-        baseUrl: fake.baseUrl,
-        timeoutMs: 2000,
-        maxTokens: 400,
-      }),
-      aligner: poisoned.retriever.aligner,
-      clinicName: poisoned.clinic.name,
-      breaker,
-      timeoutMs: 2000,
-    });
+    const a = llmAnswererFor(poisoned, fake.baseUrl, { breaker });
     // A model that obeys the hidden instruction.
     fake.respond = () => ({ kind: "stream", pieces: tokens("PWNED") });
     const { reply } = await run(

@@ -1,8 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAnswerSteps } from "../../../src/answer/answerer.js";
-import { createChatModel } from "../../../src/answer/llm/chat-model.js";
-import { createCircuitBreaker } from "../../../src/answer/llm/circuit-breaker.js";
-import { createLlmAnswerer } from "../../../src/answer/llm/llm-answerer.js";
 import type { ChatDone } from "../../../src/chat/events.js";
 import type { Core } from "../../../src/core.js";
 import {
@@ -19,6 +15,7 @@ import {
   startTestService,
   type TestService,
 } from "../../helpers/service.js";
+import { llmAnswererFor } from "../../helpers/llm-answerer.js";
 import { shippedCore } from "../../helpers/shipped-core.js";
 
 let core: Core;
@@ -33,21 +30,7 @@ beforeAll(async () => {
   fake = await startFakeOpenAI();
   const temp = await tempDir();
   cleanups.push(temp.cleanup);
-  const answerer = createLlmAnswerer({
-    steps: createAnswerSteps({ retriever: core.retriever, clinic: core.clinic }),
-    model: createChatModel({
-      model: "fake-model",
-      apiKey: undefined,
-      baseUrl: fake.baseUrl,
-      timeoutMs: 2000,
-      maxTokens: 400,
-    }),
-    aligner: core.retriever.aligner,
-    clinicName: core.clinic.name,
-    breaker: createCircuitBreaker({ failureThreshold: 100 }),
-    timeoutMs: 2000,
-    retryBaseMs: 5,
-  });
+  const answerer = llmAnswererFor(core, fake.baseUrl, { retryBaseMs: 5 });
   service = await startTestService({ core, dataDir: temp.dir, answerer });
 });
 afterAll(async () => {
