@@ -69,6 +69,8 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps): WebhookDeliver
           body,
           signal: AbortSignal.timeout(timeoutMs),
         });
+        // The body is not needed; release it so the connection goes back to the pool.
+        await response.body?.cancel();
         if (!response.ok) throw new Error(`webhook answered ${response.status}`);
         deps.outbox.markDelivered(entry.id, now());
         delivered += 1;
