@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { createSessionStore } from "../../web/widget/session.js";
+import { memoryStorage, SESSION } from "./fakes.js";
+
+const SERVER = "https://chat.clinic.example";
+
+describe("session store", () => {
+  it("keeps the session id, ratings and sent forms across page views", () => {
+    const storage = memoryStorage();
+    const first = createSessionStore(storage, SERVER);
+    expect(first.sessionId()).toBeUndefined();
+    first.setSessionId(SESSION);
+    first.setRating("m1", "up");
+    first.markFormSent("m2");
+
+    const next = createSessionStore(storage, SERVER);
+    expect(next.sessionId()).toBe(SESSION);
+    expect(next.rating("m1")).toBe("up");
+    expect(next.formSent("m2")).toBe(true);
+    expect(next.formSent("m1")).toBe(false);
+  });
+
+  it("keeps one entry per service", () => {
+    const storage = memoryStorage();
+    createSessionStore(storage, SERVER).setSessionId(SESSION);
+    expect(createSessionStore(storage, "https://other.example").sessionId()).toBeUndefined();
+  });
+
+  it("starts afresh, without old ratings, when the conversation changes or is cleared", () => {
+    const storage = memoryStorage();
+    const store = createSessionStore(storage, SERVER);
+    store.setSessionId(SESSION);
+    store.setRating("m1", "down");
+    store.setSessionId("T".repeat(22));
+    expect(store.rating("m1")).toBeUndefined();
+    store.clear();
+    expect(store.sessionId()).toBeUndefined();
+    expect(storage.data.size).toBe(0);
+  });
+
+  it.each([
+    ["not JSON", "{"],
+    ["a malformed id", JSON.stringify({ sessionId: "<script>", ratings: {}, sent: [] })],
+    ["wrong shapes", JSON.stringify({ sessionId: 42, ratings: { m: "meh" }, sent: "x" })],
+  ])("ignores a stored entry with %s", (_name, raw) => {
+    const storage = memoryStorage({ [`clinic-chat:v1:${SERVER}`]: raw });
+    const store = createSessionStore(storage, SERVER);
+    expect(store.sessionId()).toBeUndefined();
+    expect(store.rating("m")).toBeUndefined();
+  });
+
+  it("works from memory when storage throws or is missing", () => {
+    const throwing = {
+      getItem: () => {
+        throw new Error("SecurityError");
+      },
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+      removeItem: () => {
+        throw new Error("SecurityError");
+      },
+    };
+    for (const storage of [throwing, undefined]) {
+      const store = createSessionStore(storage, SERVER);
+      store.setSessionId(SESSION);
+      expect(store.sessionId()).toBe(SESSION);
+    }
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * What the widget remembers in the visitor's browser: the conversation's session id (in
+ * `localStorage`, so it survives reloads and other pages of the site), the ratings given and the
+ * forms already sent. Storage that is missing, full or blocked (private modes, strict cookie
+ * settings) degrades to memory for this page view, never to an error.
+ */
+
+/** The server's session id format: base64url, 22 to 64 characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+export type Rating = "up" | "down";
+
+interface Saved {
+  sessionId?: string;
+  ratings: Record<string, Rating>;
+  /** Message ids whose booking or call-back form was sent. */
+  sent: string[];
+}
+
+export interface SessionStore {
+  sessionId(): string | undefined;
+  setSessionId(id: string): void;
+  /** Forgets the conversation (e.g. the server no longer knows it). */
+  clear(): void;
+  rating(messageId: string): Rating | undefined;
+  setRating(messageId: string, rating: Rating): void;
+  formSent(messageId: string): boolean;
+  markFormSent(messageId: string): void;
+}
+
+/** The part of the Web Storage API the widget uses. */
+export type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+/** Keeps at most this many ratings and sent forms, so the entry stays small. */
+const MAX_REMEMBERED = 100;
+
+function parse(raw: string | null): Saved {
+  const empty: Saved = { ratings: {}, sent: [] };
+  if (!raw) return empty;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== "object" || value === null) return empty;
+    const v = value as Record<string, unknown>;
+    const ratings: Record<string, Rating> = {};
+    if (typeof v.ratings === "object" && v.ratings !== null) {
+      for (const [id, rating] of Object.entries(v.ratings)) {
+        if (rating === "up" || rating === "down") ratings[id] = rating;
+      }
+    }
+    return {
+      ...(typeof v.sessionId === "string" && SESSION_ID.test(v.sessionId)
+        ? { sessionId: v.sessionId }
+        : {}),
+      ratings,
+      sent: Array.isArray(v.sent) ? v.sent.filter((id) => typeof id === "string") : [],
+    };
+  } catch {
+    return empty;
+  }
+}
+
+/**
+ * A session store for one chat service.
+ *
+ * @param storage - `localStorage`, or undefined when it cannot be used.
+ * @param server - The service's origin: each service gets its own entry.
+ */
+export function createSessionStore(storage: StorageLike | undefined, server: string): SessionStore {
+  const key = `clinic-chat:v1:${server}`;
+  let memory: Saved;
+  try {
+    memory = parse(storage?.getItem(key) ?? null);
+  } catch {
+    memory = parse(null);
+  }
+
+  const save = () => {
+    try {
+      if (!memory.sessionId) storage?.removeItem(key);
+      else storage?.setItem(key, JSON.stringify(memory));
+    } catch {
+      // Storage full or blocked: this page view keeps working from memory.
+    }
+  };
+
+  return {
+    sessionId: () => memory.sessionId,
+    setSessionId(id) {
+      if (!SESSION_ID.test(id) || id === memory.sessionId) return;
+      memory = { sessionId: id, ratings: {}, sent: [] };
+      save();
+    },
+    clear() {
+      memory = { ratings: {}, sent: [] };
+      save();
+    },
+    rating: (messageId) => memory.ratings[messageId],
+    setRating(messageId, rating) {
+      const kept = Object.entries({ ...memory.ratings, [messageId]: rating });
+      memory.ratings = Object.fromEntries(kept.slice(-MAX_REMEMBERED));
+      save();
+    },
+    formSent: (messageId) => memory.sent.includes(messageId),
+    markFormSent(messageId) {
+      if (!memory.sent.includes(messageId))
+        memory.sent = [...memory.sent, messageId].slice(-MAX_REMEMBERED);
+      save();
+    },
+  };
+}
+
+/** `window.localStorage`, or undefined where reading it throws (blocked storage). */
+export function browserStorage(kind: "localStorage" | "sessionStorage"): StorageLike | undefined {
+  try {
+    const storage = window[kind];
+    const probe = "__clinic-chat-probe__";
+    storage.setItem(probe, "1");
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    return undefined;
+  }
+}
