@@ -17,9 +17,13 @@ import type { Core } from "./core.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import type { MessageRateLimiter } from "./http/rate-limit.js";
 import { staffRoutes } from "./staff/staff-routes.js";
+import type { StaffConsoleDeps } from "./staff/staff-console.js";
+import { notifyingBookings, notifyingChat } from "./staff/staff-events.js";
+import { registerStaffNamespace } from "./staff/staff-namespace.js";
 import { type AdminRouteDeps, adminRoutes } from "./admin/admin-routes.js";
 import type { BookingRepository } from "./store/bookings.js";
 import type { TranscriptRepository } from "./store/transcripts.js";
+import { staticRoutes } from "./web/static-routes.js";
 
 /** Everything the service needs, built by main.ts (or a test) and passed in. */
 export interface AppDeps {
@@ -36,6 +40,11 @@ export interface AppDeps {
   trustProxy: number;
   /** The admin API (documents, re-index); absent, its routes answer 404. */
   admin?: AdminRouteDeps;
+  /**
+   * The staff console's sign-in, live events, erasure and audit; absent, the staff API takes
+   * bearer tokens only, those routes answer 404 and there is no `/staff` namespace.
+   */
+  staff?: StaffConsoleDeps;
   /** Registers work in flight (socket replies), for a graceful shutdown. */
   track?: (work: Promise<unknown>) => void;
 }
@@ -121,9 +130,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(
     visitorRoutes({
-      chat: deps.chat,
+      chat: notifyingChat(deps.chat, deps.staff?.events),
       transcripts: deps.transcripts,
-      bookings: deps.bookingService,
+      bookings: notifyingBookings(deps.bookingService, deps.bookings, deps.staff?.events),
       limiter: deps.limiter,
     }),
   );
@@ -132,6 +141,7 @@ export function createApp(deps: AppDeps): Express {
       staffAccounts: deps.staffAccounts,
       transcripts: deps.transcripts,
       bookings: deps.bookings,
+      console: deps.staff,
     }),
   );
   app.use(
@@ -142,6 +152,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   if (deps.admin) app.use(adminRoutes(deps.admin));
+  app.use(staticRoutes({ clinic: () => deps.core()?.clinic }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));
@@ -166,8 +177,15 @@ export function attachSockets(httpServer: HttpServer, deps: AppDeps): ChatServer
     },
   });
   if (deps.admin) registerAdminNamespace(io, deps.admin);
+  if (deps.staff) {
+    registerStaffNamespace(io, {
+      staffAccounts: deps.staffAccounts,
+      sessions: deps.staff.sessions,
+      events: deps.staff.events,
+    });
+  }
   registerChatHandlers(io, {
-    chat: deps.chat,
+    chat: notifyingChat(deps.chat, deps.staff?.events),
     limiter: deps.limiter,
     logger: deps.logger,
     trustProxy: deps.trustProxy,

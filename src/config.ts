@@ -51,6 +51,11 @@ const envSchema = z
     BOOKING_URL: z.preprocess(emptyToUndefined, z.httpUrl().optional()),
     BOOKING_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.httpUrl().optional()),
     BOOKING_WEBHOOK_SECRET: optionalString,
+    SESSION_SECRET: optionalString,
+    TRANSCRIPT_RETENTION_DAYS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(36_500).default(180),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.ANSWER_MODE === "llm") {
@@ -98,6 +103,19 @@ const envSchema = z
           message: `with NODE_ENV=production, ADMIN_TOKEN must be set, at least ${MIN_TOKEN_LENGTH} characters`,
         });
       }
+    }
+    if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET.length < MIN_SESSION_SECRET_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: `must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. openssl rand -base64 32)`,
+      });
+    } else if (production && env.SESSION_SECRET === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: `with NODE_ENV=production, SESSION_SECRET must be set, at least ${MIN_SESSION_SECRET_LENGTH} characters`,
+      });
     }
     for (const origin of splitList(env.ALLOWED_ORIGINS)) {
       if (!isOrigin(origin)) {
@@ -161,6 +179,10 @@ export interface Config {
   /** An external scheduler, offered with booking handoffs. */
   bookingUrl: string | undefined;
   bookingWebhook: { url: string; secret: string | undefined } | undefined;
+  /** Signs staff console sessions; undefined in development means "generate one at start". */
+  sessionSecret: string | undefined;
+  /** Conversations idle longer than this many days are deleted; 0 keeps them forever. */
+  transcriptRetentionDays: number;
 }
 
 export interface StaffAccount {
@@ -169,6 +191,8 @@ export interface StaffAccount {
 }
 
 const MIN_TOKEN_LENGTH = 16;
+/** The shortest SESSION_SECRET accepted: 256 bits of base64 or hex take 32+ characters. */
+export const MIN_SESSION_SECRET_LENGTH = 32;
 
 function splitList(value: string | undefined): string[] {
   return (value ?? "")
@@ -266,6 +290,8 @@ export function loadConfig(
     bookingWebhook: e.BOOKING_WEBHOOK_URL
       ? { url: e.BOOKING_WEBHOOK_URL, secret: e.BOOKING_WEBHOOK_SECRET }
       : undefined,
+    sessionSecret: e.SESSION_SECRET,
+    transcriptRetentionDays: e.TRANSCRIPT_RETENTION_DAYS,
   };
 }
 

@@ -25,6 +25,8 @@ import { createSqliteBookings } from "./store/bookings.js";
 import { closeDatabase, openDatabase } from "./store/database.js";
 import { createSqliteOutbox } from "./store/outbox.js";
 import { createSqliteTranscripts } from "./store/transcripts.js";
+import { createRetention } from "./staff/retention.js";
+import { createStaffConsole } from "./staff/staff-console.js";
 
 /** How long a shutdown waits for replies in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -72,6 +74,27 @@ async function main(): Promise<void> {
     outbox: webhook ? outbox : undefined,
     onCreated: () => webhook?.wake(),
   });
+  // Staff console: sessions signed with SESSION_SECRET (generated per process in development,
+  // so a restart signs staff out), live updates, erasure and the audit log.
+  const staff = createStaffConsole({
+    db,
+    transcripts,
+    bookings,
+    outbox,
+    staffAccounts: tokens.staff,
+    sessionSecret: config.sessionSecret ?? randomBytes(32).toString("base64url"),
+    secureCookies: config.production,
+    onEventError: (error) => logger.error({ err: error }, "staff live update failed"),
+  });
+  const retention = createRetention({
+    days: config.transcriptRetentionDays,
+    transcripts,
+    bookings,
+    outbox,
+    audit: staff.audit,
+    logger,
+  });
+  retention.start();
 
   // Filled in once the core is loaded; until then the service answers 503.
   const state: { core?: Core; chat?: ChatService; accepting: boolean } = { accepting: true };
@@ -125,6 +148,7 @@ async function main(): Promise<void> {
       reindexer,
     },
     track,
+    staff,
   };
   const app = createApp(deps);
   const server = createServer(app);
@@ -147,6 +171,7 @@ async function main(): Promise<void> {
       Promise.allSettled([...inFlight]),
       new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
     ]);
+    retention.stop();
     await webhook?.stop();
     await reindexer.idle();
     await io.close();

@@ -86,6 +86,7 @@ describe("loadConfig", () => {
       NODE_ENV: "production",
       STAFF_TOKENS: `alex:${"x".repeat(20)},sam:${"y".repeat(20)}`,
       ADMIN_TOKEN: "z".repeat(20),
+      SESSION_SECRET: "s".repeat(32),
     });
     expect(config.staffAccounts.map((a) => a.name)).toEqual(["alex", "sam"]);
   });

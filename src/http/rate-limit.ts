@@ -39,6 +39,43 @@ export function createMessageRateLimiter(perMinute: number): MessageRateLimiter 
   };
 }
 
+/** Counts failures (wrong sign-ins) per key; success does not count. */
+export interface FailureLimiter {
+  /** Seconds until the key may try again, or 0 when it may now. */
+  blockedFor(key: string): Promise<number>;
+  /** Counts one failure; resolves to 0, or to the seconds to wait when over the limit. */
+  fail(key: string): Promise<number>;
+  /** Forgets the key's failures (after a success). */
+  reset(key: string): Promise<void>;
+}
+
+/**
+ * At most `perMinute` failures per key in a minute (rate-limiter-flexible, in memory); the
+ * next attempt within that minute is refused whatever it carries, so guessing stays slow.
+ */
+export function createFailureLimiter(perMinute: number, keyPrefix = "failures"): FailureLimiter {
+  const limiter = new RateLimiterMemory({ keyPrefix, points: perMinute, duration: 60 });
+  const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return {
+    async blockedFor(key) {
+      const res = await limiter.get(key);
+      return res && res.consumedPoints >= perMinute ? seconds(res) : 0;
+    },
+    async fail(key) {
+      try {
+        await limiter.consume(key);
+        return 0;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return seconds(error);
+        throw error;
+      }
+    },
+    async reset(key) {
+      await limiter.delete(key);
+    },
+  };
+}
+
 /**
  * The client address behind `hops` trusted proxies, from the socket's own address and
  * X-Forwarded-For, as Express's "trust proxy" does for HTTP.

@@ -1,37 +1,37 @@
-import { type RequestHandler, Router } from "express";
+import express, { type Request, type Response, Router } from "express";
 import { z } from "zod";
+import { sessionIdSchema } from "../chat/schemas.js";
+import type { StaffAccount } from "../config.js";
 import { AppError } from "../errors.js";
-import { bearerToken, matchToken } from "../http/auth.js";
-import { parseWith, sendError } from "../http/errors.js";
+import { matchToken } from "../http/auth.js";
+import { parseWith, requireJson, sendError } from "../http/errors.js";
 import type { BookingRepository } from "../store/bookings.js";
 import type { TranscriptRepository } from "../store/transcripts.js";
-import type { StaffAccount } from "../config.js";
+import {
+  EXPORT_CONTENT_TYPES,
+  type ExportFilter,
+  type ExportFormat,
+  exportFileName,
+  writeExport,
+} from "./export.js";
+import { contentGaps } from "./gaps.js";
+import { fromOwnOrigin, requireStaff } from "./staff-auth.js";
+import type { StaffConsoleDeps } from "./staff-console.js";
+import { bookingView, reviewView, transcriptView } from "./views.js";
 
 export interface StaffRouteDeps {
   staffAccounts: readonly StaffAccount[];
   transcripts: TranscriptRepository;
   bookings: BookingRepository;
+  /** Sign-in, erasure and audit; absent, only bearer tokens work and those routes answer 404. */
+  console?: StaffConsoleDeps | undefined;
 }
 
-declare module "express-serve-static-core" {
-  interface Locals {
-    /** The signed-in staff account's name, for recording who did what. */
-    staffName?: string;
-  }
-}
+/** Staff bodies are small: a token, a note, contact details. */
+const json = express.json({ limit: "16kb", type: "application/json" });
 
-/** Staff routes need `Authorization: Bearer <staff token>`; a missing or wrong one is a 401. */
-export function requireStaff(accounts: readonly StaffAccount[]): RequestHandler {
-  return (req, res, next) => {
-    const name = matchToken(bearerToken(req.get("authorization")), accounts);
-    if (!name) {
-      res.setHeader("WWW-Authenticate", 'Bearer realm="staff"');
-      return sendError(res, "unauthorized", "A valid staff token is required");
-    }
-    res.locals.staffName = name;
-    next();
-  };
-}
+/** The default content-gap period: the last 30 days. */
+const DEFAULT_GAP_DAYS = 30;
 
 const isoDate = z
   .string()
@@ -45,7 +45,7 @@ const isoDate = z
 
 const booleanFlag = z.enum(["true", "false"]).transform((v) => v === "true");
 
-const conversationQuery = z.object({
+const filterFields = {
   q: z.string().trim().max(200).optional(),
   handoff: z.enum(["booking", "clinician", "staff"]).optional(),
   grounded: booleanFlag.optional(),
@@ -53,9 +53,65 @@ const conversationQuery = z.object({
   reviewed: booleanFlag.optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
+};
+
+const conversationQuery = z.object({
+  ...filterFields,
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+const exportQuery = z.object(filterFields);
+
+const reviewBody = z
+  .strictObject({
+    reviewed: z.boolean().optional(),
+    note: z
+      .string()
+      .trim()
+      .max(2000, "A note is at most 2000 characters")
+      .nullable()
+      .optional()
+      .transform((v) => (v === "" ? null : v)),
+  })
+  .refine((b) => b.reviewed !== undefined || b.note !== undefined, {
+    message: "Give reviewed, note or both",
+  });
+
+const bookingStatus = z.enum(["new", "contacted", "booked", "closed"]);
+
+const bookingQuery = z.object({
+  status: bookingStatus.optional(),
+  type: z.enum(["consultation", "callback"]).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+const statusBody = z.strictObject({ status: bookingStatus });
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+const gapQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() });
+
+const signInBody = z.strictObject({ token: z.string().min(1).max(512) });
+
+const erasureBody = z
+  .strictObject({
+    sessionId: sessionIdSchema.optional(),
+    email: z.email("Give a valid email address").max(200).optional(),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .refine((v) => v.replace(/\D/g, "").length >= 7, "A phone number needs at least 7 digits")
+      .optional(),
+  })
+  .refine((b) => b.sessionId || b.email || b.phone, {
+    message: "Give a session id, an email address or a phone number",
+  });
 
 /** Dates without a time mean the whole day, in UTC. */
 function dayBound(value: string | undefined, end: boolean): string | undefined {
@@ -65,24 +121,100 @@ function dayBound(value: string | undefined, end: boolean): string | undefined {
   return new Date(value).toISOString();
 }
 
-/** The staff API: conversations (filtered, paginated) and bookings. */
+/** The list's filters from a parsed query, without the ones not given. */
+function toFilter(query: z.infer<typeof exportQuery>): ExportFilter {
+  const from = dayBound(query.from, false);
+  const to = dayBound(query.to, true);
+  return {
+    ...(query.q ? { q: query.q } : {}),
+    ...(query.handoff ? { handoff: query.handoff } : {}),
+    ...(query.grounded !== undefined ? { grounded: query.grounded } : {}),
+    ...(query.rating ? { rating: query.rating } : {}),
+    ...(query.reviewed !== undefined ? { reviewed: query.reviewed } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+}
+
+const idParam = z.string().min(1).max(100);
+
+function address(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}
+
+/** The signed-in account; `requireStaff` ran before every route that calls this. */
+function staffName(res: Response): string {
+  const name = res.locals.staffName;
+  if (!name) throw new AppError("unauthorized", "Sign in first");
+  return name;
+}
+
+/**
+ * The staff API: sign-in, conversations (filtered, paginated, reviewed, exported), content
+ * gaps, bookings and their status history, erasure and the audit log. Every response is
+ * `Cache-Control: no-store`: it carries visitors' personal data.
+ */
 export function staffRoutes(deps: StaffRouteDeps): Router {
   const router = Router();
-  router.use("/api/staff", requireStaff(deps.staffAccounts));
+  const staffConsole = deps.console;
+  const now = staffConsole?.now ?? (() => new Date());
+
+  router.use("/api/staff", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  if (staffConsole) {
+    const { sessions, signInLimiter, audit } = staffConsole;
+
+    router.post("/api/staff/session", requireJson, json, async (req, res) => {
+      if (!fromOwnOrigin(req)) {
+        return sendError(res, "forbidden", "Sign in from the staff console");
+      }
+      const key = address(req);
+      const wait = await signInLimiter.blockedFor(key);
+      if (wait > 0) return tooMany(res, wait);
+      const body = parseWith(signInBody, req.body);
+      const name = matchToken(body.token, deps.staffAccounts);
+      if (!name) {
+        const blocked = await signInLimiter.fail(key);
+        if (blocked > 0) return tooMany(res, blocked);
+        return sendError(res, "unauthorized", "That token is not a staff token");
+      }
+      await signInLimiter.reset(key);
+      res.setHeader("Set-Cookie", sessions.signIn(name).setCookie);
+      audit.record({ actor: name, action: "sign_in", details: {} });
+      res.status(204).end();
+    });
+
+    router.delete("/api/staff/session", (req, res) => {
+      if (!fromOwnOrigin(req)) {
+        return sendError(res, "forbidden", "Sign out from the staff console");
+      }
+      res.setHeader("Set-Cookie", sessions.signOut());
+      res.status(204).end();
+    });
+  }
+
+  router.use(
+    "/api/staff",
+    requireStaff({ staffAccounts: deps.staffAccounts, sessions: staffConsole?.sessions }),
+  );
+
+  router.get("/api/staff/me", (_req, res) => {
+    const auth = res.locals.staffAuth;
+    res.json({
+      name: staffName(res),
+      via: auth?.via ?? "token",
+      expiresAt: auth?.via === "cookie" ? auth.expiresAt.toISOString() : null,
+    });
+  });
 
   router.get("/api/staff/conversations", (req, res) => {
     const query = parseWith(conversationQuery, req.query);
-    const from = dayBound(query.from, false);
-    const to = dayBound(query.to, true);
     const page = deps.transcripts.listConversations({
+      ...toFilter(query),
       limit: query.limit,
-      ...(query.q ? { q: query.q } : {}),
-      ...(query.handoff ? { handoff: query.handoff } : {}),
-      ...(query.grounded !== undefined ? { grounded: query.grounded } : {}),
-      ...(query.rating ? { rating: query.rating } : {}),
-      ...(query.reviewed !== undefined ? { reviewed: query.reviewed } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
     });
     res.json(page);
@@ -91,28 +223,120 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   router.get("/api/staff/conversations/:id", (req, res) => {
     const conversation = deps.transcripts.getConversation(req.params.id);
     if (!conversation) throw new AppError("not_found", "No such conversation");
-    res.json({
-      id: conversation.id,
-      messages: conversation.messages.map((m) => ({
-        id: m.id,
-        role: m.role,
-        text: m.text,
-        citations: m.citations,
-        grounded: m.grounded,
-        handoff: m.handoff,
-        source: m.source,
-        rating: m.rating,
-        latencyMs: m.latencyMs,
-        usage: m.usage,
-        verified: m.verified,
-        createdAt: m.createdAt,
-      })),
-    });
+    res.json(transcriptView(conversation));
   });
 
-  router.get("/api/staff/bookings", (_req, res) => {
-    res.json({ items: deps.bookings.list({}).items });
+  router.patch("/api/staff/conversations/:id", requireJson, json, (req, res) => {
+    const id = parseWith(idParam, req.params.id);
+    const body = parseWith(reviewBody, req.body);
+    const change = {
+      ...(body.reviewed !== undefined ? { reviewed: body.reviewed } : {}),
+      ...(body.note !== undefined ? { note: body.note } : {}),
+    };
+    if (!deps.transcripts.review(id, change, staffName(res))) {
+      throw new AppError("not_found", "No such conversation");
+    }
+    const conversation = deps.transcripts.getConversation(id);
+    if (!conversation) throw new AppError("not_found", "No such conversation");
+    res.json(reviewView(conversation));
   });
+
+  for (const format of ["csv", "jsonl"] as const satisfies readonly ExportFormat[]) {
+    router.get(`/api/staff/export.${format}`, async (req, res) => {
+      const filter = toFilter(parseWith(exportQuery, req.query));
+      staffConsole?.audit.record({
+        actor: staffName(res),
+        action: "export",
+        details: { format, filters: Object.keys(filter) },
+      });
+      res.setHeader("Content-Type", EXPORT_CONTENT_TYPES[format]);
+      res.setHeader(
+        "Content-Disposition",
+        `attachment; filename="${exportFileName(format, now())}"`,
+      );
+      try {
+        await writeExport(res, format, filter, deps.transcripts);
+        res.end();
+      } catch (error) {
+        // Headers are gone: cut the download off so it cannot pass for a complete file.
+        req.log.error({ err: error }, "export failed");
+        res.destroy();
+      }
+    });
+  }
+
+  router.get("/api/staff/gaps", (req, res) => {
+    const query = parseWith(gapQuery, req.query);
+    const to = dayBound(query.to, true) ?? now().toISOString();
+    const from =
+      dayBound(query.from, false) ??
+      new Date(Date.parse(to) - DEFAULT_GAP_DAYS * 24 * 60 * 60 * 1000).toISOString();
+    if (from > to) {
+      throw new AppError("invalid", "The period must not end before it starts", {
+        details: { fields: { from: "must not be after to" } },
+      });
+    }
+    res.json(contentGaps(deps.transcripts, { from, to }));
+  });
+
+  router.get("/api/staff/bookings", (req, res) => {
+    const query = parseWith(bookingQuery, req.query);
+    res.json(
+      deps.bookings.list({
+        limit: query.limit,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      }),
+    );
+  });
+
+  router.get("/api/staff/bookings/:id", (req, res) => {
+    const booking = deps.bookings.get(req.params.id);
+    if (!booking) throw new AppError("not_found", "No such booking");
+    res.json(bookingView(booking, deps.bookings.history(booking.id)));
+  });
+
+  router.patch("/api/staff/bookings/:id", requireJson, json, (req, res) => {
+    const id = parseWith(idParam, req.params.id);
+    const body = parseWith(statusBody, req.body);
+    if (!deps.bookings.setStatus(id, body.status, staffName(res))) {
+      throw new AppError("not_found", "No such booking");
+    }
+    const booking = deps.bookings.get(id);
+    if (!booking) throw new AppError("not_found", "No such booking");
+    res.json(bookingView(booking, deps.bookings.history(booking.id)));
+  });
+
+  if (staffConsole) {
+    router.post("/api/staff/erasure", requireJson, json, (req, res) => {
+      const body = parseWith(erasureBody, req.body);
+      const result = staffConsole.erasure.erase(
+        {
+          ...(body.sessionId ? { sessionId: body.sessionId } : {}),
+          ...(body.email ? { email: body.email } : {}),
+          ...(body.phone ? { phone: body.phone } : {}),
+        },
+        staffName(res),
+      );
+      res.json(result);
+    });
+
+    router.get("/api/staff/audit", (req, res) => {
+      const query = parseWith(pageQuery, req.query);
+      res.json(
+        staffConsole.audit.list({
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        }),
+      );
+    });
+  }
 
   return router;
+}
+
+function tooMany(res: Response, retryAfter: number): void {
+  res.setHeader("Retry-After", String(retryAfter));
+  sendError(res, "rate_limited", "Too many failed sign-ins; please wait a minute");
 }

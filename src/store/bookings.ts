@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "../errors.js";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "./cursor.js";
 import type { Database } from "./database.js";
-import { type StoreDeps } from "./timestamps.js";
+import { type StoreDeps, toIsoTimestamp } from "./timestamps.js";
 
 /** A consultation request, or a request to be phoned back. */
 export type BookingType = "consultation" | "callback";
@@ -37,15 +37,48 @@ export interface Booking {
   createdAt: string;
 }
 
+/** One status change of a booking, as staff made it. */
+export interface BookingEvent {
+  from: BookingStatus;
+  to: BookingStatus;
+  /** The staff account's name ("system" when none was given). */
+  by: string;
+  at: string;
+}
+
 /** Consultation and callback requests for the clinic's staff. */
 export interface BookingRepository {
   /** Stores a request with status "new". Joins the caller's transaction if one is open. */
   create(input: NewBooking): { id: string };
   /** Newest first; `limit` defaults to 50, capped at 200. */
-  list(query?: { status?: BookingStatus; limit?: number; cursor?: string }): Page<Booking>;
+  list(query?: {
+    status?: BookingStatus;
+    type?: BookingType;
+    limit?: number;
+    cursor?: string;
+  }): Page<Booking>;
   get(id: string): Booking | null;
-  /** Returns false if there is no such booking. */
-  setStatus(id: string, status: BookingStatus): boolean;
+  /**
+   * Changes the status and records the change (`by`, default "system", and the time) in the
+   * booking's history, in one transaction; setting the status it already has records nothing.
+   * Returns false if there is no such booking.
+   */
+  setStatus(id: string, status: BookingStatus, by?: string): boolean;
+  /** The booking's status changes, oldest first. */
+  history(id: string): BookingEvent[];
+  /**
+   * The bookings `deleteByContact` would delete, with the same matching rules and errors.
+   */
+  findByContact(contact: { email?: string; phone?: string }): Booking[];
+  /** Bookings made from this chat session. */
+  listBySession(sessionId: string): Booking[];
+  /** Deletes one booking and its history. Returns false if there was none. */
+  delete(id: string): boolean;
+  /**
+   * Deletes closed bookings whose last status change (or creation, without one) is older than
+   * `before` (ISO-8601), for retention. Returns the deleted ids.
+   */
+  deleteClosedBefore(before: string): string[];
   /**
    * Deletes every booking with this email (case-insensitive) or this phone number (compared by
    * digits, so "07700 900123" matches "07700-900-123", but not the "+44 7700 900123" form), for
@@ -127,6 +160,27 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
   const updateStatus = db.prepare<[BookingStatus, string]>(
     "UPDATE bookings SET status = ? WHERE id = ?",
   );
+  const selectStatus = db
+    .prepare<[string], BookingStatus>("SELECT status FROM bookings WHERE id = ?")
+    .pluck();
+  const insertEvent = db.prepare<[string, BookingStatus, BookingStatus, string, string]>(
+    `INSERT INTO booking_events (booking_id, from_status, to_status, actor, at)
+     VALUES (?, ?, ?, ?, ?)`,
+  );
+  const selectEvents = db.prepare<[string], BookingEvent>(
+    `SELECT from_status AS "from", to_status AS "to", actor AS by, at
+     FROM booking_events WHERE booking_id = ? ORDER BY id`,
+  );
+  const selectBySession = db.prepare<[string], BookingRow>(
+    `SELECT ${COLUMNS} FROM bookings WHERE session_id = ? ORDER BY created_at, id`,
+  );
+  const selectClosedBefore = db
+    .prepare<[string], string>(
+      `SELECT b.id FROM bookings b WHERE b.status = 'closed'
+         AND coalesce((SELECT max(e.at) FROM booking_events e WHERE e.booking_id = b.id),
+           b.created_at) < ?`,
+    )
+    .pluck();
   const selectByEmail = db
     .prepare<[string], string>("SELECT id FROM bookings WHERE lower(email) = lower(?)")
     .pluck();
@@ -135,7 +189,7 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
   );
   const deleteOne = db.prepare<[string]>("DELETE FROM bookings WHERE id = ?");
 
-  const deleteMatching = db.transaction((email: string | null, phone: string | null): number => {
+  function matchingIds(email: string | null, phone: string | null): Set<string> {
     const ids = new Set<string>();
     if (email !== null) for (const id of selectByEmail.all(email)) ids.add(id);
     if (phone !== null) {
@@ -145,10 +199,47 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
         if (phoneDigits(row.phone) === phone) ids.add(row.id);
       }
     }
+    return ids;
+  }
+
+  const deleteMatching = db.transaction((email: string | null, phone: string | null): number => {
     let deleted = 0;
-    for (const id of ids) deleted += deleteOne.run(id).changes;
+    for (const id of matchingIds(email, phone)) deleted += deleteOne.run(id).changes;
     return deleted;
   });
+
+  const changeStatus = db.transaction((id: string, status: BookingStatus, by: string) => {
+    const previous = selectStatus.get(id);
+    if (previous === undefined) return false;
+    if (previous !== status) {
+      updateStatus.run(status, id);
+      insertEvent.run(id, previous, status, by, now().toISOString());
+    }
+    return true;
+  });
+
+  const deleteClosed = db.transaction((before: string): string[] => {
+    const ids = selectClosedBefore.all(before);
+    for (const id of ids) deleteOne.run(id);
+    return ids;
+  });
+
+  /** Normalises and checks an erasure's contact details; see `deleteByContact`. */
+  function contactKeys(contact: { email?: string; phone?: string }): {
+    email: string | null;
+    phone: string | null;
+  } {
+    const email = contact.email?.trim() ? contact.email.trim() : null;
+    const phone = contact.phone?.trim() ? phoneDigits(contact.phone) : null;
+    // A short fragment would match unrelated numbers; an erasure must not delete strangers.
+    if (phone !== null && phone.length < MIN_PHONE_DIGITS) {
+      throw new AppError("invalid", `A phone number needs at least ${MIN_PHONE_DIGITS} digits`);
+    }
+    if (email === null && phone === null) {
+      throw new AppError("invalid", "Give an email address or a phone number");
+    }
+    return { email, phone };
+  }
 
   return {
     create(input) {
@@ -176,6 +267,10 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
         where.push("status = ?");
         params.push(query.status);
       }
+      if (query.type !== undefined) {
+        where.push("type = ?");
+        params.push(query.type);
+      }
       if (query.cursor !== undefined) {
         const after = decodeCursor(query.cursor);
         where.push("(created_at, id) < (?, ?)");
@@ -202,21 +297,37 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
       return row ? toBooking(row) : null;
     },
 
-    setStatus(id, status) {
-      return updateStatus.run(status, id).changes > 0;
+    setStatus(id, status, by = "system") {
+      return changeStatus.immediate(id, status, by);
     },
 
-    deleteByContact({ email, phone }) {
-      const byEmail = email?.trim() ? email.trim() : null;
-      const byPhone = phone?.trim() ? phoneDigits(phone) : null;
-      // A short fragment would match unrelated numbers; an erasure must not delete strangers.
-      if (byPhone !== null && byPhone.length < MIN_PHONE_DIGITS) {
-        throw new AppError("invalid", `A phone number needs at least ${MIN_PHONE_DIGITS} digits`);
-      }
-      if (byEmail === null && byPhone === null) {
-        throw new AppError("invalid", "Give an email address or a phone number");
-      }
-      return deleteMatching(byEmail, byPhone);
+    history(id) {
+      return selectEvents.all(id);
+    },
+
+    findByContact(contact) {
+      const { email, phone } = contactKeys(contact);
+      return [...matchingIds(email, phone)]
+        .map((id) => selectOne.get(id))
+        .filter((row): row is BookingRow => row !== undefined)
+        .map(toBooking);
+    },
+
+    listBySession(sessionId) {
+      return selectBySession.all(sessionId).map(toBooking);
+    },
+
+    delete(id) {
+      return deleteOne.run(id).changes > 0;
+    },
+
+    deleteClosedBefore(before) {
+      return deleteClosed.immediate(toIsoTimestamp(before, "before"));
+    },
+
+    deleteByContact(contact) {
+      const { email, phone } = contactKeys(contact);
+      return deleteMatching(email, phone);
     },
   };
 }

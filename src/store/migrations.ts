@@ -113,6 +113,42 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    // Staff console: who reviewed or annotated a conversation and when, each booking status
+    // change with its actor, and an audit log of erasures and other sensitive actions.
+    version: 3,
+    up: `
+      ALTER TABLE conversations ADD COLUMN reviewed_by TEXT;
+      ALTER TABLE conversations ADD COLUMN reviewed_at TEXT;
+      ALTER TABLE conversations ADD COLUMN note_by TEXT;
+      ALTER TABLE conversations ADD COLUMN note_at TEXT;
+
+      -- Content gaps look at the bot replies of a period.
+      CREATE INDEX messages_created_at ON messages (created_at);
+
+      CREATE INDEX bookings_type_created_at ON bookings (type, created_at, id);
+
+      CREATE TABLE booking_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        booking_id TEXT NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+        from_status TEXT NOT NULL,
+        to_status TEXT NOT NULL CHECK (to_status IN ('new', 'contacted', 'booked', 'closed')),
+        actor TEXT NOT NULL,            -- the staff account's name
+        at TEXT NOT NULL
+      );
+      CREATE INDEX booking_events_booking ON booking_events (booking_id, id);
+
+      -- Who did what and when; details are JSON counts and names, never visitor content.
+      CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_at ON audit_log (at, id);
+    `,
+  },
+  {
     // Admin re-index jobs: their outcome and figures, for the index history.
     version: 4,
     up: `

@@ -42,6 +42,11 @@ export interface OutboxRepository {
   markFailed(id: number, error: string, nextAttemptAt: Date): boolean;
   /** Entries not delivered yet, due or not. */
   pendingCount(): number;
+  /**
+   * Deletes the entries of `topic` with these keys, delivered or not: an erased or expired
+   * booking must not live on in its webhook message. Returns how many were deleted.
+   */
+  forget(topic: string, keys: readonly string[]): number;
 }
 
 interface OutboxRow {
@@ -84,6 +89,9 @@ export function createSqliteOutbox(db: Database, deps: StoreDeps = {}): OutboxRe
   const updateFailed = db.prepare<[string, string, number]>(
     `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
      WHERE id = ? AND delivered_at IS NULL`,
+  );
+  const deleteByKey = db.prepare<[string, string]>(
+    "DELETE FROM outbox WHERE topic = ? AND key = ?",
   );
   const countPending = db
     .prepare<[], number>("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
@@ -136,6 +144,12 @@ export function createSqliteOutbox(db: Database, deps: StoreDeps = {}): OutboxRe
 
     pendingCount() {
       return countPending.get() ?? 0;
+    },
+
+    forget(topic, keys) {
+      let deleted = 0;
+      for (const key of keys) deleted += deleteByKey.run(topic, key).changes;
+      return deleted;
     },
   };
 }

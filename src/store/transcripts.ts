@@ -42,8 +42,37 @@ export interface StoredConversation {
   startedAt: string;
   lastAt: string;
   reviewed: boolean;
+  /** The staff account that last set or cleared `reviewed`, and when. */
+  reviewedBy: string | null;
+  reviewedAt: string | null;
   note: string | null;
+  /** The staff account that last wrote or cleared the note, and when. */
+  noteBy: string | null;
+  noteAt: string | null;
   messages: StoredMessage[];
+}
+
+/** A staff review of a conversation: either or both of the flag and the note. */
+export interface ReviewChange {
+  reviewed?: boolean;
+  /** Null clears the note. */
+  note?: string | null;
+}
+
+/**
+ * A visitor question the articles did not answer well: its bot reply was a no-answer
+ * (`grounded` false with a staff handoff) or was rated down.
+ */
+export interface GapQuestion {
+  conversationId: string;
+  /** The bot reply's id. */
+  messageId: string;
+  /** The visitor's question (redacted as stored). */
+  question: string;
+  /** The bot's reply, to tell a steering refusal from a real no-answer. */
+  answer: string;
+  askedAt: string;
+  reason: "unanswered" | "thumbs_down";
 }
 
 /**
@@ -112,12 +141,28 @@ export interface TranscriptRepository {
   setFeedback(input: { messageId: string; rating: Rating; comment?: string | null }): void;
   /** Newest activity first, by `lastAt` then id. */
   listConversations(filter: ConversationFilter): Page<ConversationSummary>;
-  /** Returns false if there is no such conversation. */
-  markReviewed(id: string, reviewed: boolean): boolean;
+  /** Returns false if there is no such conversation. `by`: the staff account, recorded. */
+  markReviewed(id: string, reviewed: boolean, by?: string): boolean;
   /** Sets or (with null) clears the staff note. Returns false if there is no such conversation. */
-  setNote(id: string, note: string | null): boolean;
+  setNote(id: string, note: string | null, by?: string): boolean;
+  /**
+   * Applies a staff review (flag and/or note) in one transaction, recording `by` and the time
+   * for each part given. Returns false if there is no such conversation.
+   */
+  review(id: string, change: ReviewChange, by: string): boolean;
   /** Deletes the conversation with its messages, feedback and search entries. */
   deleteConversation(id: string): boolean;
+  /**
+   * Deletes every conversation whose last message is older than `before` (ISO-8601), in
+   * batches so the write lock is never held long. Returns how many were deleted.
+   */
+  deleteInactiveBefore(before: string): number;
+  /**
+   * Questions whose bot reply (sent within `from`..`to`, inclusive) was a no-answer or was
+   * rated down, newest first, at most `limit`. Greetings, booking and clinician handoffs
+   * are not no-answers.
+   */
+  gapQuestions(query: { from: string; to: string; limit: number }): GapQuestion[];
 }
 
 interface MessageRow {
@@ -142,7 +187,20 @@ interface ConversationRow {
   started_at: string;
   last_at: string;
   reviewed: 0 | 1;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
   note: string | null;
+  note_by: string | null;
+  note_at: string | null;
+}
+
+interface GapRow {
+  conversation_id: string;
+  message_id: string;
+  question: string;
+  answer: string;
+  asked_at: string;
+  reason: "unanswered" | "thumbs_down";
 }
 
 interface SummaryRow {
@@ -158,6 +216,8 @@ interface SummaryRow {
 }
 
 const DEFAULT_HISTORY = 20;
+/** Conversations removed per statement by `deleteInactiveBefore`. */
+const DELETE_BATCH = 500;
 
 // Correlated subqueries over messages(conversation_id, seq): each costs one index range per
 // listed conversation, so the list stays cheap without denormalised counters to keep in step.
@@ -288,7 +348,8 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
        (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
   );
   const selectConversation = db.prepare<[string], ConversationRow>(
-    "SELECT id, started_at, last_at, reviewed, note FROM conversations WHERE id = ?",
+    `SELECT id, started_at, last_at, reviewed, reviewed_by, reviewed_at, note, note_by, note_at
+     FROM conversations WHERE id = ?`,
   );
   const selectMessages = db.prepare<[string], MessageRow>(
     `SELECT m.id, m.role, m.text, m.citations, m.grounded, m.handoff, m.source, f.rating,
@@ -312,13 +373,49 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
      ON CONFLICT (message_id) DO UPDATE SET
        rating = excluded.rating, comment = excluded.comment, created_at = excluded.created_at`,
   );
-  const updateReviewed = db.prepare<[0 | 1, string]>(
-    "UPDATE conversations SET reviewed = ? WHERE id = ?",
+  const updateReviewed = db.prepare<[0 | 1, string | null, string, string]>(
+    "UPDATE conversations SET reviewed = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
   );
-  const updateNote = db.prepare<[string | null, string]>(
-    "UPDATE conversations SET note = ? WHERE id = ?",
+  const updateNote = db.prepare<[string | null, string | null, string, string]>(
+    "UPDATE conversations SET note = ?, note_by = ?, note_at = ? WHERE id = ?",
   );
   const deleteOne = db.prepare<[string]>("DELETE FROM conversations WHERE id = ?");
+  const deleteInactiveBatch = db.prepare<[string, number]>(
+    `DELETE FROM conversations WHERE id IN
+       (SELECT id FROM conversations WHERE last_at < ? LIMIT ?)`,
+  );
+  // The visitor question is the message just before the reply (appendExchange writes them as
+  // a pair). A reply that is both a no-answer and rated down counts once, as unanswered.
+  const selectGaps = db.prepare<[string, string, number], GapRow>(
+    `SELECT b.conversation_id, b.id AS message_id, v.text AS question, b.text AS answer,
+       v.created_at AS asked_at,
+       CASE WHEN b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff'
+         THEN 'unanswered' ELSE 'thumbs_down' END AS reason
+     FROM messages b
+     JOIN messages v ON v.conversation_id = b.conversation_id AND v.seq = b.seq - 1
+       AND v.role = 'visitor'
+     LEFT JOIN feedback f ON f.message_id = b.id
+     WHERE b.role = 'bot' AND b.created_at >= ? AND b.created_at <= ?
+       AND ((b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff')
+         OR f.rating = 'down')
+     ORDER BY b.created_at DESC, b.id DESC
+     LIMIT ?`,
+  );
+
+  const applyReview = db.transaction((id: string, change: ReviewChange, by: string | null) => {
+    const at = now().toISOString();
+    let found = true;
+    if (change.reviewed !== undefined) {
+      found = updateReviewed.run(change.reviewed ? 1 : 0, by, at, id).changes > 0;
+    }
+    if (found && change.note !== undefined) {
+      found = updateNote.run(change.note, by, at, id).changes > 0;
+    }
+    if (change.reviewed === undefined && change.note === undefined) {
+      found = selectConversation.get(id) !== undefined;
+    }
+    return found;
+  });
 
   const appendInTransaction = db.transaction((input: ExchangeInput) => {
     const visitorAt = toIsoTimestamp(input.visitor.createdAt, "visitor.createdAt");
@@ -387,7 +484,11 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
         startedAt: row.started_at,
         lastAt: row.last_at,
         reviewed: row.reviewed === 1,
+        reviewedBy: row.reviewed_by,
+        reviewedAt: row.reviewed_at,
         note: row.note,
+        noteBy: row.note_by,
+        noteAt: row.note_at,
         messages: selectMessages.all(id).map(toMessage),
       };
     },
@@ -475,18 +576,45 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
       };
     },
 
-    markReviewed(id, reviewed) {
-      return updateReviewed.run(reviewed ? 1 : 0, id).changes > 0;
+    markReviewed(id, reviewed, by) {
+      return applyReview(id, { reviewed }, by ?? null);
     },
 
-    setNote(id, note) {
-      return updateNote.run(note, id).changes > 0;
+    setNote(id, note, by) {
+      return applyReview(id, { note }, by ?? null);
+    },
+
+    review(id, change, by) {
+      return applyReview.immediate(id, change, by);
     },
 
     deleteConversation(id) {
       // One statement: ON DELETE CASCADE removes messages and feedback, and the messages
       // delete trigger removes the search entries, all in the statement's own transaction.
       return deleteOne.run(id).changes > 0;
+    },
+
+    deleteInactiveBefore(before) {
+      const cutoff = toIsoTimestamp(before, "before");
+      let deleted = 0;
+      for (;;) {
+        const { changes } = deleteInactiveBatch.run(cutoff, DELETE_BATCH);
+        deleted += changes;
+        if (changes < DELETE_BATCH) return deleted;
+      }
+    },
+
+    gapQuestions({ from, to, limit }) {
+      return selectGaps
+        .all(toIsoTimestamp(from, "from"), toIsoTimestamp(to, "to"), limit)
+        .map((row) => ({
+          conversationId: row.conversation_id,
+          messageId: row.message_id,
+          question: row.question,
+          answer: row.answer,
+          askedAt: row.asked_at,
+          reason: row.reason,
+        }));
     },
   };
 }

@@ -15,8 +15,17 @@ import { createSqliteBookings } from "../../src/store/bookings.js";
 import { closeDatabase, type Database, openDatabase } from "../../src/store/database.js";
 import { createSqliteOutbox } from "../../src/store/outbox.js";
 import { createSqliteTranscripts } from "../../src/store/transcripts.js";
+import { createStaffConsole } from "../../src/staff/staff-console.js";
 
 export const STAFF_TOKEN = "staff-token-for-tests-0123456789";
+/** A second staff account, for tests that tell who did what. */
+export const OTHER_STAFF_TOKEN = "other-staff-token-for-tests-0123";
+/** SESSION_SECRET of every test service, so tests can sign cookies of their own. */
+export const TEST_SESSION_SECRET = "test-session-secret-0123456789-abcdef";
+export const TEST_STAFF_ACCOUNTS = [
+  { name: "alex", token: STAFF_TOKEN },
+  { name: "sam", token: OTHER_STAFF_TOKEN },
+] as const;
 
 export interface TestService {
   url: string;
@@ -37,6 +46,8 @@ export interface TestServiceOptions {
   logLevel?: "info" | "debug";
   /** Replaces the core's answerer (e.g. one that fails). */
   answerer?: Core["answerer"];
+  /** The clock of the stores and the staff console (sessions, audit). */
+  now?: () => Date;
 }
 
 /**
@@ -54,9 +65,10 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
   });
   const logger = pino({ level: options.logLevel ?? "info" }, sink);
   const db = openDatabase(path.join(options.dataDir, "app.db"));
-  const transcripts = createSqliteTranscripts(db);
-  const bookings = createSqliteBookings(db);
-  const outbox = createSqliteOutbox(db);
+  const clock = options.now ? { now: options.now } : {};
+  const transcripts = createSqliteTranscripts(db, clock);
+  const bookings = createSqliteBookings(db, clock);
+  const outbox = createSqliteOutbox(db, clock);
   const core = options.core;
   const answerer = options.answerer ?? core?.answerer;
   const chat = answerer ? createChatService({ answerer: () => answerer, transcripts }) : undefined;
@@ -69,9 +81,19 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     bookings,
     bookingService: createBookingService({ db, bookings, outbox }),
     limiter: createMessageRateLimiter(options.rateLimitPerMin ?? 0),
-    staffAccounts: [{ name: "alex", token: STAFF_TOKEN }],
+    staffAccounts: TEST_STAFF_ACCOUNTS,
     allowedOrigins: options.allowedOrigins ?? [],
     trustProxy: 0,
+    staff: createStaffConsole({
+      db,
+      transcripts,
+      bookings,
+      outbox,
+      staffAccounts: TEST_STAFF_ACCOUNTS,
+      sessionSecret: TEST_SESSION_SECRET,
+      secureCookies: false,
+      ...clock,
+    }),
   };
   const server: Server = createServer(createApp(deps));
   const io = attachSockets(server, deps);

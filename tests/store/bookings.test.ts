@@ -127,3 +127,68 @@ describe("createSqliteUnitOfWork", () => {
     expect(outbox.pendingCount()).toBe(0);
   });
 });
+
+describe("booking status history, filters and erasure lookups", () => {
+  it("records each status change with who made it, and nothing for no change", () => {
+    const { id } = bookings.create({ type: "consultation", name: "Jane", email: "j@example.com" });
+    expect(bookings.setStatus(id, "contacted", "alex")).toBe(true);
+    expect(bookings.setStatus(id, "contacted", "sam")).toBe(true);
+    expect(bookings.setStatus(id, "booked", "sam")).toBe(true);
+    expect(bookings.get(id)?.status).toBe("booked");
+    const history = bookings.history(id);
+    expect(history.map((e) => [e.from, e.to, e.by])).toEqual([
+      ["new", "contacted", "alex"],
+      ["contacted", "booked", "sam"],
+    ]);
+    expect((history[0]?.at ?? "") < (history[1]?.at ?? "")).toBe(true);
+    expect(bookings.history("nope")).toEqual([]);
+  });
+
+  it("filters the list by type and by status together", () => {
+    bookings.create({ type: "consultation", name: "A", email: "a@example.com" });
+    const callback = bookings.create({ type: "callback", name: "B", phone: "07700 900123" });
+    bookings.create({ type: "callback", name: "C", phone: "07700 900124" });
+    bookings.setStatus(callback.id, "closed", "alex");
+    expect(bookings.list({ type: "callback" }).items.map((b) => b.name)).toEqual(["C", "B"]);
+    expect(bookings.list({ type: "callback", status: "closed" }).items.map((b) => b.name)).toEqual([
+      "B",
+    ]);
+    expect(bookings.list({ type: "consultation" }).items.map((b) => b.name)).toEqual(["A"]);
+  });
+
+  it("finds bookings by contact and by chat session, and deletes one with its history", () => {
+    const a = bookings.create({
+      type: "callback",
+      name: "A",
+      phone: "07700 900123",
+      sessionId: "s1",
+    });
+    bookings.create({ type: "consultation", name: "B", email: "B@example.com" });
+    expect(bookings.findByContact({ phone: "07700-900-123" }).map((b) => b.name)).toEqual(["A"]);
+    expect(bookings.findByContact({ email: "b@example.com" }).map((b) => b.name)).toEqual(["B"]);
+    expect(() => bookings.findByContact({ phone: "12" })).toThrow(
+      expect.objectContaining({ code: "invalid" }),
+    );
+    expect(bookings.listBySession("s1").map((b) => b.id)).toEqual([a.id]);
+    bookings.setStatus(a.id, "contacted", "alex");
+    expect(bookings.delete(a.id)).toBe(true);
+    expect(bookings.delete(a.id)).toBe(false);
+    const events = env.db.prepare<[], number>("SELECT count(*) FROM booking_events").pluck().get();
+    expect(events).toBe(0);
+  });
+
+  it("deletes closed bookings once their closing is older than the cutoff, never open ones", () => {
+    let now = new Date("2026-01-01T00:00:00.000Z");
+    const clocked = createSqliteBookings(env.db, { now: () => now });
+    const closedLongAgo = clocked.create({ type: "callback", name: "A", phone: "07700 900123" });
+    const closedRecently = clocked.create({ type: "callback", name: "B", phone: "07700 900124" });
+    const stillOpen = clocked.create({ type: "callback", name: "C", phone: "07700 900125" });
+    clocked.setStatus(closedLongAgo.id, "closed", "alex");
+    now = new Date("2026-06-01T00:00:00.000Z");
+    clocked.setStatus(closedRecently.id, "closed", "alex");
+
+    expect(clocked.deleteClosedBefore("2026-03-01T00:00:00.000Z")).toEqual([closedLongAgo.id]);
+    expect(clocked.get(closedRecently.id)).not.toBeNull();
+    expect(clocked.get(stillOpen.id)).not.toBeNull();
+  });
+});

@@ -31,6 +31,8 @@ describe("openDatabase", () => {
         "feedback",
         "bookings",
         "outbox",
+        "booking_events",
+        "audit_log",
         "messages_fts_insert",
         "messages_fts_delete",
       ]),

@@ -96,3 +96,17 @@ describe("createSqliteOutbox", () => {
     );
   });
 });
+
+describe("forget", () => {
+  it("deletes the entries of a topic with the given keys, delivered or not", () => {
+    const a = outbox.enqueue({ topic: "booking.created", key: "a", payload: { email: "x" } });
+    outbox.enqueue({ topic: "booking.created", key: "b", payload: {} });
+    outbox.enqueue({ topic: "other", key: "a", payload: {} });
+    outbox.markDelivered(a.id, at("09:01:00"));
+    expect(outbox.forget("booking.created", ["a", "missing"])).toBe(1);
+    expect(outbox.due(at("10:00:00"), 10).map((e) => [e.topic, e.key])).toEqual([
+      ["booking.created", "b"],
+      ["other", "a"],
+    ]);
+  });
+});

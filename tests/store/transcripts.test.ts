@@ -68,7 +68,11 @@ describe("appendExchange and getConversation", () => {
       startedAt: "2026-03-01T00:00:00.000Z",
       lastAt: "2026-03-01T00:00:02.000Z",
       reviewed: false,
+      reviewedBy: null,
+      reviewedAt: null,
       note: null,
+      noteBy: null,
+      noteAt: null,
       messages: [
         {
           id: visitorId,
@@ -451,5 +455,99 @@ describe("listConversations", () => {
     expect(() => transcripts.listConversations({ limit: 0 })).toThrow(
       expect.objectContaining({ code: "invalid" }),
     );
+  });
+});
+
+describe("review", () => {
+  it("records who set the flag and the note, and when, each on its own", () => {
+    append("s1", 0);
+    expect(transcripts.review("s1", { reviewed: true }, "alex")).toBe(true);
+    const flagged = transcripts.getConversation("s1");
+    expect(flagged).toMatchObject({ reviewed: true, reviewedBy: "alex", note: null, noteBy: null });
+    expect(Date.parse(flagged?.reviewedAt ?? "")).not.toBeNaN();
+
+    expect(transcripts.review("s1", { note: "Asked about prices twice" }, "sam")).toBe(true);
+    expect(transcripts.getConversation("s1")).toMatchObject({
+      reviewed: true,
+      reviewedBy: "alex",
+      reviewedAt: flagged?.reviewedAt,
+      note: "Asked about prices twice",
+      noteBy: "sam",
+    });
+
+    expect(transcripts.review("s1", { reviewed: false, note: null }, "sam")).toBe(true);
+    expect(transcripts.getConversation("s1")).toMatchObject({
+      reviewed: false,
+      reviewedBy: "sam",
+      note: null,
+      noteBy: "sam",
+    });
+    expect(transcripts.review("nope", { reviewed: true }, "alex")).toBe(false);
+    expect(transcripts.review("nope", {}, "alex")).toBe(false);
+  });
+});
+
+describe("deleteInactiveBefore", () => {
+  it("deletes the conversations whose last message is older than the cutoff, with their messages", () => {
+    append("old", 0);
+    append("recent", 0);
+    append("recent", 120);
+    append("new", 240);
+    // Over one batch, so the batching loop runs more than once.
+    for (let i = 0; i < 520; i++) append(`bulk${i}`, 1);
+
+    expect(transcripts.deleteInactiveBefore("2026-03-01T01:00:00.000Z")).toBe(521);
+    expect(ids({})).toEqual(["new", "recent"]);
+    const messages = db.prepare<[], number>("SELECT count(*) FROM messages").pluck().get();
+    expect(messages).toBe(6);
+    expect(transcripts.deleteInactiveBefore("2026-03-01T01:00:00.000Z")).toBe(0);
+  });
+});
+
+describe("gapQuestions", () => {
+  const noAnswer = reply({
+    answer: "I couldn't find that in our articles.",
+    citations: [],
+    grounded: false,
+    handoff: { kind: "staff", message: "Contact the clinic" },
+  });
+
+  it("finds the questions of no-answer replies and of replies rated down, in the period", () => {
+    append("a", 0, "Do you sell gift cards?", noAnswer);
+    append("a", 1, "hello", reply({ answer: "Hi!", citations: [], grounded: false }));
+    append(
+      "b",
+      2,
+      "I want to book",
+      reply({ grounded: false, handoff: { kind: "booking", message: "Book" } }),
+    );
+    append(
+      "b",
+      3,
+      "I'm pregnant, is a peel safe?",
+      reply({ grounded: false, handoff: { kind: "clinician", message: "Ask" } }),
+    );
+    const rated = append("c", 4, "How long does a peel take?");
+    append("c", 5, "Does it sting?");
+    transcripts.setFeedback({ messageId: rated.botId, rating: "down" });
+    append("d", 600, "Is there parking?", noAnswer);
+
+    const found = transcripts.gapQuestions({
+      from: "2026-03-01T00:00:00.000Z",
+      to: "2026-03-01T01:00:00.000Z",
+      limit: 10,
+    });
+    expect(found.map((q) => [q.question, q.reason])).toEqual([
+      ["How long does a peel take?", "thumbs_down"],
+      ["Do you sell gift cards?", "unanswered"],
+    ]);
+    expect(found[0]).toMatchObject({ conversationId: "c", messageId: rated.botId });
+    expect(
+      transcripts.gapQuestions({
+        from: "2026-03-01T00:00:00.000Z",
+        to: "2026-03-02T00:00:00.000Z",
+        limit: 1,
+      }),
+    ).toHaveLength(1);
   });
 });

@@ -1,0 +1,71 @@
+import type { StaffAccount } from "../config.js";
+import { createFailureLimiter, type FailureLimiter } from "../http/rate-limit.js";
+import { type AuditLog, createSqliteAuditLog } from "../store/audit-log.js";
+import type { BookingRepository } from "../store/bookings.js";
+import type { Database } from "../store/database.js";
+import type { OutboxRepository } from "../store/outbox.js";
+import type { TranscriptRepository } from "../store/transcripts.js";
+import { createSqliteUnitOfWork } from "../store/unit-of-work.js";
+import { createErasure, type Erasure } from "./erasure.js";
+import { createStaffSessions, type StaffSessions } from "./session.js";
+import { createStaffEvents, type StaffEvents } from "./staff-events.js";
+
+/** Wrong sign-ins allowed per client address per minute. */
+export const SIGN_IN_FAILURES_PER_MIN = 5;
+
+/** The staff console's server side beyond the read-only API, passed in through `AppDeps`. */
+export interface StaffConsoleDeps {
+  /** Signs and checks the console's session cookie. */
+  sessions: StaffSessions;
+  /** Live updates for the `/staff` namespace. */
+  events: StaffEvents;
+  audit: AuditLog;
+  erasure: Erasure;
+  /** Wrong sign-ins per client address. */
+  signInLimiter: FailureLimiter;
+  now?: () => Date;
+}
+
+export interface StaffConsoleOptions {
+  db: Database;
+  transcripts: TranscriptRepository;
+  bookings: BookingRepository;
+  outbox?: OutboxRepository | undefined;
+  staffAccounts: readonly StaffAccount[];
+  /** SESSION_SECRET, or one generated for this process (development). */
+  sessionSecret: string;
+  /** HTTPS-only cookies: in production. */
+  secureCookies: boolean;
+  signInFailuresPerMin?: number;
+  now?: () => Date;
+  /** Hears a failing live-update listener. */
+  onEventError?: (error: unknown) => void;
+}
+
+/** Builds the staff console's parts over the service's database and repositories. */
+export function createStaffConsole(options: StaffConsoleOptions): StaffConsoleDeps {
+  const now = options.now;
+  const audit = createSqliteAuditLog(options.db, now ? { now } : {});
+  return {
+    sessions: createStaffSessions({
+      secret: options.sessionSecret,
+      accounts: options.staffAccounts,
+      secure: options.secureCookies,
+      ...(now ? { now } : {}),
+    }),
+    events: createStaffEvents(options.onEventError ? { onError: options.onEventError } : {}),
+    audit,
+    erasure: createErasure({
+      unitOfWork: createSqliteUnitOfWork(options.db),
+      transcripts: options.transcripts,
+      bookings: options.bookings,
+      audit,
+      outbox: options.outbox,
+    }),
+    signInLimiter: createFailureLimiter(
+      options.signInFailuresPerMin ?? SIGN_IN_FAILURES_PER_MIN,
+      "staff-sign-in",
+    ),
+    ...(now ? { now } : {}),
+  };
+}

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/core-fixtures.js";
+import { postJson, startTestService, type TestService } from "../helpers/service.js";
+import { steppingClock } from "../store/store-fixtures.js";
+import { bearer, call, seedExchange, signIn } from "./staff-fixtures.js";
+
+let service: TestService;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  const temp = await tempDir();
+  cleanup = temp.cleanup;
+  // A second per clock read: audit entries made in one millisecond still list in order.
+  service = await startTestService({ core: undefined, dataDir: temp.dir, now: steppingClock() });
+});
+afterEach(async () => {
+  await service.close();
+  await cleanup();
+});
+
+const JANE_CHAT = "janeJaneJaneJaneJane01";
+const JANE_OTHER_CHAT = "janeJaneJaneJaneJane02";
+const KIM_CHAT = "kimKimKimKimKimKimKi03";
+
+async function book(body: Record<string, unknown>): Promise<string> {
+  const response = await postJson(`${service.url}/api/bookings`, { consent: true, ...body });
+  expect(response.status).toBe(201);
+  return response.body.id as string;
+}
+
+function count(sql: string): number {
+  return service.db.prepare<[], number>(sql).pluck().get() ?? 0;
+}
+
+describe("POST /api/staff/erasure", () => {
+  it("erases a visitor's bookings by email and phone, and the conversations they came from", async () => {
+    seedExchange(service, JANE_CHAT, "Do you treat rosacea? I'm Jane, allergic to latex");
+    seedExchange(service, JANE_OTHER_CHAT, "Jane again: what about peels?");
+    seedExchange(service, KIM_CHAT, "Kim here: opening hours?");
+    await book({ name: "Jane Doe", email: "Jane.Doe@example.com", sessionId: JANE_CHAT });
+    await book({
+      type: "callback",
+      name: "Jane D",
+      phone: "07700 900123",
+      sessionId: JANE_OTHER_CHAT,
+    });
+    const kim = await book({ name: "Kim", email: "kim@example.com", sessionId: KIM_CHAT });
+    expect(count("SELECT count(*) FROM outbox")).toBe(3);
+
+    const cookie = await signIn(service);
+    const response = await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { email: "jane.doe@example.com", phone: "07700-900-123" },
+      headers: { cookie, origin: service.url },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ conversations: 2, bookings: 2 });
+
+    const bookings = await call(`${service.url}/api/staff/bookings`, "GET", { headers: bearer });
+    expect(bookings.body.items.map((b: { id: string }) => b.id)).toEqual([kim]);
+    const conversations = await call(`${service.url}/api/staff/conversations`, "GET", {
+      headers: bearer,
+    });
+    expect(conversations.body.items.map((c: { id: string }) => c.id)).toEqual([KIM_CHAT]);
+    // Nothing of Jane is left in the database, not in the webhook queue nor the search index.
+    expect(count("SELECT count(*) FROM outbox")).toBe(1);
+    expect(
+      count("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'rosacea OR latex'"),
+    ).toBe(0);
+    const dump =
+      JSON.stringify(service.db.prepare("SELECT * FROM bookings").all()) +
+      JSON.stringify(service.db.prepare("SELECT payload FROM outbox").all());
+    expect(dump).not.toMatch(/Jane|07700/);
+  });
+
+  it("erases a conversation by session id, with the bookings made from it", async () => {
+    seedExchange(service, JANE_CHAT, "Do you treat rosacea?");
+    seedExchange(service, KIM_CHAT, "Opening hours?");
+    await book({ name: "Jane", email: "jane@example.com", sessionId: JANE_CHAT });
+    const response = await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { sessionId: JANE_CHAT },
+      headers: bearer,
+    });
+    expect(response.body).toEqual({ conversations: 1, bookings: 1 });
+    expect(
+      (
+        await call(`${service.url}/api/staff/conversations/${JANE_CHAT}`, "GET", {
+          headers: bearer,
+        })
+      ).status,
+    ).toBe(404);
+    const again = await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { sessionId: JANE_CHAT },
+      headers: bearer,
+    });
+    expect(again.body).toEqual({ conversations: 0, bookings: 0 });
+  });
+
+  it("records who erased what kind of data and how much in the audit log, never the data", async () => {
+    seedExchange(service, JANE_CHAT, "Do you treat rosacea? I'm Jane");
+    await book({
+      name: "Jane Doe",
+      email: "jane@example.com",
+      phone: "07700 900123",
+      sessionId: JANE_CHAT,
+    });
+    await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { sessionId: JANE_CHAT, email: "jane@example.com" },
+      headers: bearer,
+    });
+
+    const audit = await call(`${service.url}/api/staff/audit`, "GET", { headers: bearer });
+    expect(audit.status).toBe(200);
+    const erasure = audit.body.items.find((e: { action: string }) => e.action === "erasure");
+    expect(erasure).toMatchObject({
+      actor: "alex",
+      action: "erasure",
+      details: { conversations: 1, bookings: 1, matchedBy: ["sessionId", "email"] },
+    });
+    expect(Date.parse(erasure.at)).not.toBeNaN();
+    const logged =
+      JSON.stringify(audit.body) +
+      JSON.stringify(service.db.prepare("SELECT * FROM audit_log").all());
+    expect(logged).not.toMatch(/jane|Jane|rosacea|07700|janeJane/i);
+  });
+
+  it("refuses a request that identifies nobody, or does so badly, with 400", async () => {
+    for (const body of [
+      {},
+      { email: "not-an-email" },
+      { phone: "123" },
+      { sessionId: "short" },
+      { email: "jane@example.com", extra: true },
+    ]) {
+      const response = await call(`${service.url}/api/staff/erasure`, "POST", {
+        body,
+        headers: bearer,
+      });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(count("SELECT count(*) FROM audit_log WHERE action = 'erasure'")).toBe(0);
+  });
+
+  it("needs a staff credential, and a cookie-authenticated erasure from the console's own origin", async () => {
+    const anonymous = await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { email: "jane@example.com" },
+    });
+    expect(anonymous.status).toBe(401);
+    const cookie = await signIn(service);
+    const crossSite = await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { email: "jane@example.com" },
+      headers: { cookie, origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
+  });
+});
+
+describe("GET /api/staff/audit", () => {
+  it("lists sign-ins, exports and erasures newest first, a page at a time", async () => {
+    await signIn(service);
+    await call(`${service.url}/api/staff/export.csv?grounded=false`, "GET", { headers: bearer });
+    await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { email: "nobody@example.com" },
+      headers: bearer,
+    });
+    const first = await call(`${service.url}/api/staff/audit?limit=2`, "GET", { headers: bearer });
+    const rest = await call(
+      `${service.url}/api/staff/audit?limit=2&cursor=${first.body.nextCursor}`,
+      "GET",
+      {
+        headers: bearer,
+      },
+    );
+    const entries = [...first.body.items, ...rest.body.items];
+    expect(entries.map((e: { action: string }) => e.action)).toEqual([
+      "erasure",
+      "export",
+      "sign_in",
+    ]);
+    expect(entries[1].details).toEqual({ format: "csv", filters: ["grounded"] });
+    expect(rest.body.nextCursor).toBeNull();
+    expect((await call(`${service.url}/api/staff/audit`, "GET")).status).toBe(401);
+  });
+});
