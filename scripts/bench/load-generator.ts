@@ -3,12 +3,14 @@
  * event loop with the service. Closed loop: each virtual visitor sends its next request
  * when the last answer is complete. Bounded by a duration and a request cap; loopback only.
  *
- *   tsx scripts/bench/load-generator.ts '{"url":"http://127.0.0.1:3000","kind":"socket","concurrency":32,"seconds":5}'
+ *   tsx scripts/bench/load-generator.ts '{"url":"http://127.0.0.1:3000","kind":"socket-chat","concurrency":32,"seconds":5}'
  * prints one JSON line of results.
  */
 import http from "node:http";
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import { z } from "zod";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../src/chat/events.js";
+import { percentiles, type Percentiles } from "./stats.js";
 
 const argsSchema = z.object({
   url: z
@@ -20,27 +22,32 @@ const argsSchema = z.object({
   kind: z.enum(["healthz", "http-chat", "socket-chat"]),
   concurrency: z.number().int().min(1).max(1024),
   seconds: z.number().min(0.5).max(120),
-  maxRequests: z.number().int().min(1).default(1_000_000),
+  maxRequests: z.number().int().min(1).max(1_000_000).default(100_000),
   questions: z.array(z.string()).default(["Does microneedling help with acne scars?"]),
 });
 
 type Args = z.infer<typeof argsSchema>;
+/** What the bench passes on the command line. */
+export type LoadArgs = z.input<typeof argsSchema>;
+
+/** A request that takes longer than this counts as an error. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface LoadResult {
   kind: Args["kind"];
   concurrency: number;
+  /** Completed requests (errors not included). */
   requests: number;
+  /** Failed or timed-out requests and visitors that could not connect. */
   errors: number;
   seconds: number;
+  /** Completed requests per second. */
   perSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number };
-  firstDeltaMs?: { p50: number; p95: number; p99: number };
-}
-
-function percentiles(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  latencyMs: Percentiles;
+  /** Socket.IO only: from sending to the first `chat:delta`. */
+  firstDeltaMs?: Percentiles;
+  /** CPU the generator itself used, in cores: near 1 means it may be the bottleneck. */
+  generatorCores: number;
 }
 
 async function run(args: Args): Promise<LoadResult> {
@@ -49,7 +56,8 @@ async function run(args: Args): Promise<LoadResult> {
   const firstDeltas: number[] = [];
   let errors = 0;
   let sent = 0;
-  const deadline = performance.now() + args.seconds * 1000;
+  // Set once every visitor is connected: connecting is not part of the measured window.
+  let deadline = Infinity;
   const more = () => performance.now() < deadline && sent < args.maxRequests;
   const question = (i: number) => args.questions[i % args.questions.length] as string;
 
@@ -69,6 +77,7 @@ async function run(args: Args): Promise<LoadResult> {
           res.on("end", () => resolve(res.statusCode ?? 0));
         },
       );
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error("timeout")));
       req.on("error", reject);
       req.end(body);
     });
@@ -82,54 +91,91 @@ async function run(args: Args): Promise<LoadResult> {
           path,
           chat ? JSON.stringify({ message: question(i) }) : undefined,
         );
-        if (status !== 200) errors++;
+        if (status === 200) latencies.push(performance.now() - started);
+        else errors++;
       } catch {
         errors++;
       }
-      latencies.push(performance.now() - started);
     }
   }
 
-  async function socketVisitor() {
-    const socket = io(args.url, { transports: ["websocket"], forceNew: true, reconnection: false });
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
+  type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  async function connect(): Promise<ChatSocket | null> {
+    const socket: ChatSocket = io(args.url, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      timeout: REQUEST_TIMEOUT_MS,
     });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once("connect", resolve);
+        socket.once("connect_error", reject);
+      });
+    } catch {
+      errors++;
+      socket.disconnect();
+      return null;
+    }
+    return socket;
+  }
+
+  async function socketVisitor(socket: ChatSocket) {
+    // Events are matched to requests by message id, so a late reply to a timed-out request
+    // is never taken for the next one's.
+    const firstDeltaAt = new Map<string, number>();
+    const settled = new Map<string, boolean>();
+    const waiting = new Map<string, (ok: boolean) => void>();
+    const settle = (messageId: string, ok: boolean) => {
+      const waiter = waiting.get(messageId);
+      if (waiter) waiter(ok);
+      else settled.set(messageId, ok);
+    };
+    socket.on("chat:delta", ({ messageId }) => {
+      if (!firstDeltaAt.has(messageId)) firstDeltaAt.set(messageId, performance.now());
+    });
+    socket.on("chat:done", ({ messageId }) => settle(messageId, true));
+    socket.on("chat:error", ({ messageId }) => settle(messageId, false));
+    const finished = (messageId: string) =>
+      new Promise<boolean>((resolve) => {
+        const early = settled.get(messageId);
+        if (early !== undefined) return resolve(early);
+        const timer = setTimeout(() => waiting.get(messageId)?.(false), REQUEST_TIMEOUT_MS);
+        waiting.set(messageId, (ok) => {
+          clearTimeout(timer);
+          waiting.delete(messageId);
+          resolve(ok);
+        });
+      });
+
     let sessionId: string | undefined;
     try {
       while (more()) {
         const i = sent++;
         const started = performance.now();
-        let first = 0;
         try {
-          const done = new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error("timeout")), 10_000);
-            socket.on("chat:delta", () => {
-              if (!first) first = performance.now() - started;
-            });
-            socket.once("chat:done", () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            socket.once("chat:error", () => {
-              clearTimeout(timer);
-              reject(new Error("chat:error"));
-            });
-          });
-          const ack = await socket.emitWithAck("chat:send", {
+          const ack = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck("chat:send", {
             message: question(i),
             ...(sessionId ? { sessionId } : {}),
           });
-          if (!ack.ok) throw new Error(ack.error.code);
+          if (!ack.ok) {
+            errors++;
+            continue;
+          }
           sessionId = ack.sessionId;
-          await done;
+          const ok = await finished(ack.messageId);
+          const first = firstDeltaAt.get(ack.messageId);
+          firstDeltaAt.delete(ack.messageId);
+          settled.delete(ack.messageId);
+          if (!ok) {
+            errors++;
+            continue;
+          }
           latencies.push(performance.now() - started);
-          if (first) firstDeltas.push(first);
+          if (first !== undefined) firstDeltas.push(first - started);
         } catch {
           errors++;
-        } finally {
-          socket.off("chat:delta");
         }
       }
     } finally {
@@ -137,16 +183,25 @@ async function run(args: Args): Promise<LoadResult> {
     }
   }
 
+  const sockets =
+    args.kind === "socket-chat"
+      ? await Promise.all(Array.from({ length: args.concurrency }, connect))
+      : [];
   const started = performance.now();
-  const visitors = Array.from({ length: args.concurrency }, () =>
-    args.kind === "healthz"
-      ? httpVisitor("/healthz", false)
-      : args.kind === "http-chat"
-        ? httpVisitor("/api/chat", true)
-        : socketVisitor(),
-  );
+  const cpuBefore = process.cpuUsage();
+  deadline = started + args.seconds * 1000;
+  const visitors =
+    args.kind === "socket-chat"
+      ? sockets.flatMap((socket) => (socket ? [socketVisitor(socket)] : []))
+      : Array.from({ length: args.concurrency }, () =>
+          httpVisitor(
+            args.kind === "healthz" ? "/healthz" : "/api/chat",
+            args.kind === "http-chat",
+          ),
+        );
   await Promise.all(visitors);
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
   return {
     kind: args.kind,
@@ -157,6 +212,7 @@ async function run(args: Args): Promise<LoadResult> {
     perSecond: latencies.length / seconds,
     latencyMs: percentiles(latencies),
     ...(firstDeltas.length ? { firstDeltaMs: percentiles(firstDeltas) } : {}),
+    generatorCores: (cpu.user + cpu.system) / 1e6 / seconds,
   };
 }
 

@@ -12,6 +12,8 @@ export interface CaseResult {
   citedPaths: string[][];
   sectionAt1: boolean | null;
   sectionAt3: boolean | null;
+  /** 1 / rank of the first citation under an expected section; 0 when none is; null when not scored. */
+  reciprocalRank: number | null;
   keywordsFound: number;
   keywordsExpected: number;
   handoffOk: boolean | null;
@@ -26,6 +28,8 @@ export interface EvalReport {
   sectionAt1: number;
   sectionAt3: number;
   sectionCases: number;
+  /** Mean reciprocal rank of the first right citation, over the section@1 cases. */
+  mrr: number;
   keywordHitRate: number;
   unrelated: number;
   wrongOnUnrelated: number;
@@ -38,6 +42,10 @@ export interface EvalReport {
 
 function ratio(hits: number, total: number): number {
   return total === 0 ? 1 : hits / total;
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 1 : values.reduce((s, v) => s + v, 0) / values.length;
 }
 
 function median(values: number[]): number {
@@ -77,6 +85,7 @@ export async function runEval(
     );
     const matches = (path: string[]) => c.expect.sections.some((s) => path.includes(s));
     const hasSections = c.expect.sections.length > 0;
+    const firstRight = citedPaths.findIndex(matches);
     const answer = reply.answer.toLowerCase();
     const keywordsFound = c.expect.keywords.filter((k) => answer.includes(k.toLowerCase())).length;
     const unrelated = c.category === "unrelated";
@@ -88,6 +97,7 @@ export async function runEval(
       citedPaths,
       sectionAt1: hasSections ? citedPaths.slice(0, 1).some(matches) : null,
       sectionAt3: hasSections ? citedPaths.slice(0, 3).some(matches) : null,
+      reciprocalRank: hasSections ? (firstRight < 0 ? 0 : 1 / (firstRight + 1)) : null,
       keywordsFound,
       keywordsExpected: c.expect.keywords.length,
       handoffOk: c.expect.handoff === null ? null : reply.handoff?.kind === c.expect.handoff,
@@ -107,6 +117,7 @@ export async function runEval(
     sectionAt1: ratio(count("sectionAt1"), scored("sectionAt1").length),
     sectionAt3: ratio(count("sectionAt3"), scored("sectionAt3").length),
     sectionCases: scored("sectionAt1").length,
+    mrr: mean(results.flatMap((r) => (r.reciprocalRank === null ? [] : [r.reciprocalRank]))),
     keywordHitRate: ratio(keywordHits, keywordTotal),
     unrelated: unrelatedCount,
     wrongOnUnrelated: results.filter((r) => r.wrongAnswer).length,

@@ -90,6 +90,9 @@ describe("runEval", () => {
     expect(report.cases).toBe(4);
     expect(report.sectionCases).toBe(2);
     expect(report.sectionAt1).toBe(0.5);
+    // The right section is cited first in "a" and nowhere in "b".
+    expect(report.results.map((r) => r.reciprocalRank)).toEqual([1, 0, null, null]);
+    expect(report.mrr).toBe(0.5);
     expect(report.keywordHitRate).toBe(0.5);
     expect(report.intentAccuracy).toBe(1);
     expect(report.wrongOnUnrelated).toBe(0);
