@@ -57,6 +57,7 @@ await runScript(async () => {
     `  section@1                  ${pct(report.sectionAt1)} (${report.sectionCases} cases)`,
   );
   console.log(`  section@3                  ${pct(report.sectionAt3)}`);
+  console.log(`  MRR                        ${report.mrr.toFixed(3)}`);
   console.log(`  answer keyword hit rate    ${pct(report.keywordHitRate)}`);
   console.log(`  wrong answers on unrelated ${report.wrongOnUnrelated} of ${report.unrelated}`);
   console.log(
