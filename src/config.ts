@@ -117,6 +117,17 @@ const envSchema = z
         message: `with NODE_ENV=production, SESSION_SECRET must be set, at least ${MIN_SESSION_SECRET_LENGTH} characters`,
       });
     }
+    if (
+      env.ADMIN_TOKEN &&
+      typeof staff !== "string" &&
+      staff.some((account) => account.token === env.ADMIN_TOKEN)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_TOKEN"],
+        message: "ADMIN_TOKEN must differ from every staff token",
+      });
+    }
     for (const origin of splitList(env.ALLOWED_ORIGINS)) {
       if (!isOrigin(origin)) {
         ctx.addIssue({
@@ -226,7 +237,15 @@ function parseStaffAccounts(
     if (accounts.some((a) => a.name === name)) return `staff account "${name}" is listed twice`;
     accounts.push({ name, token });
   }
-  if (single) accounts.push({ name: "staff", token: single });
+  if (single) {
+    if (accounts.some((a) => a.name === "staff")) {
+      return 'STAFF_TOKEN names an account "staff", which STAFF_TOKENS already has';
+    }
+    accounts.push({ name: "staff", token: single });
+  }
+  if (new Set(accounts.map((a) => a.token)).size !== accounts.length) {
+    return "two staff accounts share a token: actions could not be told apart";
+  }
   return accounts;
 }
 

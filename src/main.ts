@@ -127,6 +127,7 @@ async function main(): Promise<void> {
       );
     },
     onUpdate: (job) => broadcastReindex(sockets.io, job),
+    logError: (error, jobId) => logger.error({ err: error, jobId }, "re-index failed"),
   });
 
   const deps = {

@@ -99,4 +99,14 @@ describe("loadConfig", () => {
       loadConfig({ ALLOWED_ORIGINS: "https://a.example, http://localhost:8080" }).allowedOrigins,
     ).toEqual(["https://a.example", "http://localhost:8080"]);
   });
+
+  it("refuses an admin token that is also a staff token, and two staff accounts named staff", () => {
+    const token = "t".repeat(20);
+    expect(() => loadConfig({ STAFF_TOKEN: token, ADMIN_TOKEN: token })).toThrow(
+      /ADMIN_TOKEN must differ/,
+    );
+    expect(() =>
+      loadConfig({ STAFF_TOKENS: `staff:${"a".repeat(20)}`, STAFF_TOKEN: "b".repeat(20) }),
+    ).toThrow(/already has/);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DOC_ID_PATTERN, docIdFromFileName } from "../content/doc-id.js";
@@ -114,7 +115,8 @@ export async function putDocument(
   // Throws AppError("invalid") naming the problem: empty, binary, not UTF-8, malformed, no text.
   parseDocument(file, bytes);
   const existing = await filesOf(corpusDir, docId);
-  const tmp = path.join(corpusDir, `.${file}.tmp-${process.pid}`);
+  // Unique per request: two uploads of one document at once must not share a temp file.
+  const tmp = path.join(corpusDir, `.${file}.tmp-${randomUUID()}`);
   await writeFile(tmp, bytes);
   await rename(tmp, path.join(corpusDir, file));
   for (const other of existing.filter((name) => name !== file))

@@ -16,6 +16,8 @@ export interface ReindexerDeps {
   activate: () => Promise<void>;
   /** Told of every change of a job, for the admin console's live progress. */
   onUpdate?: (job: ReindexJob) => void;
+  /** Where a failed job's cause is logged (the job itself keeps only a safe message). */
+  logError?: (error: unknown, jobId: string) => void;
   now?: () => Date;
 }
 
@@ -39,7 +41,12 @@ export function createReindexer(deps: ReindexerDeps): Reindexer {
   deps.jobs.failUnfinished(now().toISOString());
 
   const update = (job: ReindexJob, persist = true) => {
-    if (persist) deps.jobs.save(job);
+    try {
+      if (persist) deps.jobs.save(job);
+    } catch (error) {
+      // The history is a record, not the job: a busy database must not stop or crash it.
+      deps.logError?.(error, job.id);
+    }
     deps.onUpdate?.({ ...job, progress: { ...job.progress } });
   };
 
@@ -64,6 +71,7 @@ export function createReindexer(deps: ReindexerDeps): Reindexer {
       };
       job.state = "done";
     } catch (error) {
+      deps.logError?.(error, job.id);
       job.state = "failed";
       // Our own errors say what to fix (e.g. "no usable document"); others stay in the log.
       job.error =

@@ -78,8 +78,12 @@ export interface Evidence {
  * decisions as the extractive one before (and instead of) calling a model.
  */
 export interface AnswerSteps {
-  /** Intents and guardrails: handoffs, refusals and greetings never reach retrieval. */
-  classify(message: string): Classified;
+  /**
+   * Intents and guardrails: handoffs, refusals and greetings never reach retrieval. With the
+   * history, a follow-up to the visitor's own health situation ("is it safe?" after "I'm
+   * pregnant") stays with the clinician.
+   */
+  classify(message: string, history?: HistoryTurn[]): Classified;
   /**
    * Hybrid retrieval and the "is it answered?" checks. `context` is earlier visitor text a
    * follow-up refers to. Null when the articles do not answer.
@@ -108,7 +112,30 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     ...rest,
   });
 
-  function classify(message: string): Classified {
+  function classify(message: string, history: HistoryTurn[] = []): Classified {
+    const classified = classifyOne(message);
+    if (classified.kind !== "question") return classified;
+    // A follow-up inherits the clinician handoff of the message it follows: "how long does
+    // it last?" after "my face has pus" must not be answered with "a few days".
+    const context = followUpContext(classified.question, history);
+    if (context) {
+      const earlier = detectIntent(context);
+      if (earlier.kind === "clinician") return clinicianReply(earlier.redFlag);
+    }
+    return classified;
+  }
+
+  function clinicianReply(redFlag: boolean): Classified {
+    // No article passage is quoted here: general facts read as "yes, that's fine" to
+    // someone asking about their own health. Red-flag symptoms get the clinic's
+    // urgent-care advice first, in the answer itself.
+    return {
+      kind: "reply",
+      reply: reply(redFlag ? clinic.urgentCare : CLINICIAN_ANSWER, clinicianHandoff(clinic)),
+    };
+  }
+
+  function classifyOne(message: string): Classified {
     let intent = detectIntent(message);
     let question = stripMarkup(message);
     if (intent.kind === "injection") {
@@ -129,16 +156,7 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
           reply: reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl)),
         };
       case "clinician":
-        // No article passage is quoted here: general facts read as "yes, that's fine" to
-        // someone asking about their own health. Red-flag symptoms get the clinic's
-        // urgent-care advice first, in the answer itself.
-        return {
-          kind: "reply",
-          reply: reply(
-            intent.redFlag ? clinic.urgentCare : CLINICIAN_ANSWER,
-            clinicianHandoff(clinic),
-          ),
-        };
+        return clinicianReply(intent.redFlag);
       case "greeting":
         return { kind: "reply", reply: reply(GREETING, null) };
       case "question":
@@ -193,7 +211,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   const steps = createAnswerSteps(deps);
 
   async function answerQuestion(input: AnswerInput): Promise<ChatReply> {
-    const classified = steps.classify(input.message);
+    const classified = steps.classify(input.message, input.history);
     if (classified.kind === "reply") return classified.reply;
     const context = followUpContext(classified.question, input.history);
     const evidence = await steps.findEvidence(classified.question, context);

@@ -96,13 +96,19 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps): WebhookDeliver
       again = true;
       return running;
     }
-    running = deliverOnce().finally(() => {
-      running = undefined;
-      if (again) {
-        again = false;
-        void deliverDue();
-      }
-    });
+    running = deliverOnce()
+      .catch((error: unknown) => {
+        // The database was busy or failing: nothing was lost, the next poll tries again.
+        deps.logger.error({ err: error }, "booking webhook delivery could not read the outbox");
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          void deliverDue();
+        }
+      });
     return running;
   }
 

@@ -126,7 +126,7 @@ async function atomsOf(
 
 // A sentence ends at . ! ? or … (perhaps followed by closing quotes or brackets), then a space
 // and a capital letter or digit: this keeps "e.g. redness" and "approx. 5" together.
-const SENTENCE_END = /([.!?…]+["'”’)\]]*) (?=["'“‘([]?[\p{Lu}\p{N}])/gu;
+const SENTENCE_END = /(?<![.!?…])([.!?…]+["'”’)\]]*) (?=["'“‘([]?[\p{Lu}\p{N}])/gu;
 
 /**
  * LangChain's recursive splitter for a sentence too long for one chunk: it cuts between words, or

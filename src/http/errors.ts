@@ -48,6 +48,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     const parsed = bodyParserError(error);
     if (parsed) return sendError(res, parsed.code, parsed.message);
+    // Express's own client errors (a malformed percent-encoding in the path, say).
+    const status = (error as { status?: unknown }).status;
+    if (
+      typeof status === "number" &&
+      status >= 400 &&
+      status < 500 &&
+      !(error instanceof AppError)
+    ) {
+      return sendError(res, "invalid", "The request is not valid");
+    }
     if (error instanceof z.ZodError) {
       return sendError(res, "invalid", "The request is not valid", fieldErrors(error));
     }

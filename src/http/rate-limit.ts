@@ -26,7 +26,7 @@ export function createMessageRateLimiter(perMinute: number): MessageRateLimiter 
   return {
     async consume(address, sessionId) {
       try {
-        await byAddress.consume(address);
+        await byAddress.consume(addressKey(address));
         if (sessionId) await bySession.consume(sessionId);
         return { ok: true, retryAfter: 0 };
       } catch (error) {
@@ -58,12 +58,12 @@ export function createFailureLimiter(perMinute: number, keyPrefix = "failures"):
   const seconds = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   return {
     async blockedFor(key) {
-      const res = await limiter.get(key);
+      const res = await limiter.get(addressKey(key));
       return res && res.consumedPoints >= perMinute ? seconds(res) : 0;
     },
     async fail(key) {
       try {
-        await limiter.consume(key);
+        await limiter.consume(addressKey(key));
         return 0;
       } catch (error) {
         if (error instanceof RateLimiterRes) return seconds(error);
@@ -71,9 +71,27 @@ export function createFailureLimiter(perMinute: number, keyPrefix = "failures"):
       }
     },
     async reset(key) {
-      await limiter.delete(key);
+      await limiter.delete(addressKey(key));
     },
   };
+}
+
+/**
+ * What an address is counted as: an IPv6 client usually holds a whole /64, so its addresses
+ * are counted together by that prefix; IPv4 (also IPv4-mapped IPv6) as it is.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":") || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) return address;
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::")
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase() || "0")
+    .join(":")}::/64`;
 }
 
 /**

@@ -5,14 +5,19 @@ export type CsvValue = string | number | boolean | null | undefined;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * A cell as RFC 4180 wants it, safe to open in a spreadsheet: text that a spreadsheet would
- * run as a formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'`, and a
- * cell with a comma, quote or line break is quoted with inner quotes doubled.
+ * Text someone typed, made safe to open in a spreadsheet: text a spreadsheet would run as a
+ * formula (`=`, `+`, `-`, `@`, tab, carriage return first) gets a leading `'`. Only for free
+ * text: ids and timestamps are ours, and a base64url id may start with `-`.
  */
+export function formulaSafe(text: string | null | undefined): string | undefined {
+  if (text === null || text === undefined) return undefined;
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** A cell as RFC 4180 wants it: with a comma, quote or line break, quoted, inner quotes doubled. */
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return "";
-  let text = typeof value === "string" ? value : String(value);
-  if (typeof value === "string" && FORMULA_START.test(text)) text = `'${text}`;
+  const text = typeof value === "string" ? value : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -4,7 +4,7 @@ import type {
   StoredConversation,
   TranscriptRepository,
 } from "../store/transcripts.js";
-import { csvRow } from "./csv.js";
+import { csvRow, formulaSafe } from "./csv.js";
 import { transcriptView } from "./views.js";
 
 export type ExportFormat = "csv" | "jsonl";
@@ -50,13 +50,15 @@ function csvRecords(c: StoredConversation): string {
         m.id,
         m.role,
         m.createdAt,
-        m.text,
+        formulaSafe(m.text),
         m.grounded,
         m.handoff?.kind,
         m.source,
         m.rating,
         m.latencyMs,
-        m.citations.map((cite) => `[${cite.n}] ${cite.title} › ${cite.section}`).join("; "),
+        formulaSafe(
+          m.citations.map((cite) => `[${cite.n}] ${cite.title} › ${cite.section}`).join("; "),
+        ),
       ]),
     )
     .join("");

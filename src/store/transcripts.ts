@@ -251,6 +251,8 @@ function rated(conversation: string, rating: Rating): string {
  */
 export function toFtsQuery(q: string): string | null {
   const terms = q
+    // Control characters (NUL above all) break an FTS5 query even inside quotes.
+    .replace(/\p{Cc}/gu, " ")
     .split(/\s+/u)
     .filter((term) => /[\p{L}\p{N}]/u.test(term))
     .map((term) => `"${term.replace(/"/g, '""')}"`);

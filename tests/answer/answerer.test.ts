@@ -136,6 +136,35 @@ describe("createAnswerer (extractive)", () => {
     expect(reply.answer).not.toMatch(/\b(yes|safe for you|that's fine)\b/i);
   });
 
+  it.each([
+    [
+      "My face is still red and has pus three days after microneedling",
+      "how long does it last?",
+      true,
+    ],
+    ["I'm pregnant. Is microneedling safe for me?", "Is it safe?", false],
+    ["I take blood thinners, can I have microneedling?", "and is it painful?", false],
+  ])(
+    "keeps a follow-up to the visitor's own situation with the clinician: %s / %s",
+    async (first, next, red) => {
+      const earlier = await core.answerer.answerQuestion({ message: first });
+      expect(earlier.handoff?.kind).toBe("clinician");
+      const reply = await core.answerer.answerQuestion({
+        message: next,
+        history: [
+          { role: "visitor", text: first },
+          { role: "bot", text: earlier.answer },
+        ],
+      });
+      expect(reply).toMatchObject({
+        grounded: false,
+        citations: [],
+        handoff: { kind: "clinician" },
+      });
+      if (red) expect(reply.answer).toBe(core.clinic.urgentCare);
+    },
+  );
+
   it("puts the urgent-care advice first for red-flag symptoms", async () => {
     const reply = await core.answerer.answerQuestion({
       message: "I had microneedling two days ago and now I have a fever and pus",

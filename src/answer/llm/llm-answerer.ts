@@ -256,7 +256,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     input: AnswerInput,
   ): AsyncGenerator<AnswerDelta | ChatReply, void, undefined> {
     const history = input.history ?? [];
-    const classified = deps.steps.classify(input.message);
+    const classified = deps.steps.classify(input.message, history);
     if (classified.kind === "reply") {
       yield* replay(classified.reply);
       return;
@@ -265,6 +265,14 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     const context = followUpContext(question, history);
     // A follow-up is rewritten by the model; if that fails, the earlier question's words help.
     const standalone = context ? await rewrite(question, history) : undefined;
+    // The rewrite is model output: it goes through the same intents and guardrails.
+    if (standalone) {
+      const again = deps.steps.classify(standalone);
+      if (again.kind === "reply") {
+        yield* replay(again.reply);
+        return;
+      }
+    }
     const evidence = standalone
       ? await deps.steps.findEvidence(standalone)
       : await deps.steps.findEvidence(question, context);

@@ -4,8 +4,16 @@
  * and then white space; so "…scars. [1] The…" yields "…scars. [1]". The last sentence comes
  * out at `end()`, complete or not.
  */
+/** Enough for a terminator, closing quotes, a few citation markers and the spaces after them. */
+const SCAN_TAIL = 256;
+
 export class SentenceStream {
   private buffer = "";
+  /**
+   * Where the next search for a sentence end starts. Text scanned once is not scanned again
+   * on every token, except a tail that a terminator, markers and spaces could still span.
+   */
+  private scanFrom = 0;
 
   /** Adds text; returns the sentences it completed. */
   push(text: string): string[] {
@@ -16,6 +24,7 @@ export class SentenceStream {
       if (end < 0) break;
       const sentence = this.buffer.slice(0, end).trim();
       this.buffer = this.buffer.slice(end);
+      this.scanFrom = 0;
       if (sentence) out.push(sentence);
     }
     return out;
@@ -25,21 +34,27 @@ export class SentenceStream {
   end(): string[] {
     const rest = this.buffer.trim();
     this.buffer = "";
+    this.scanFrom = 0;
     return rest ? [rest] : [];
   }
 
   /** Index just past a complete sentence (and its markers), or -1 when none is complete yet. */
   private findEnd(): number {
-    const pattern = /[.!?]+["'”’)\]]*((?:\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\])*)(\s+)(?=[^\s[])/g;
+    // The lookbehind starts a match only at the first mark of a run ("?!..."), which keeps
+    // the search linear: without it, a model writing a long run of dots takes cubic time.
+    const pattern =
+      /(?<![.!?])[.!?]+["'”’)\]]*((?:\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\])*)(\s+)(?=[^\s[])/g;
+    pattern.lastIndex = this.scanFrom;
     for (let match = pattern.exec(this.buffer); match; match = pattern.exec(this.buffer)) {
       const after = match.index + match[0].length;
       // "e.g. a peel": an abbreviation followed by a lower-case word does not end a sentence.
       const abbreviation = /\b(e\.g|i\.e|vs|etc|approx|dr|mr|mrs|ms)\.$/i.test(
-        this.buffer.slice(0, match.index + 1),
+        this.buffer.slice(Math.max(0, match.index - 8), match.index + 1),
       );
       if (abbreviation && /[a-z]/.test(this.buffer[after] ?? "")) continue;
       return after - (match[2]?.length ?? 0);
     }
+    this.scanFrom = Math.max(0, this.buffer.length - SCAN_TAIL);
     return -1;
   }
 }
