@@ -23,6 +23,7 @@ import { registerStaffNamespace } from "./staff/staff-namespace.js";
 import { type AdminRouteDeps, adminRoutes } from "./admin/admin-routes.js";
 import type { BookingRepository } from "./store/bookings.js";
 import type { TranscriptRepository } from "./store/transcripts.js";
+import { consoleRoutes } from "./web/console-routes.js";
 import { staticRoutes } from "./web/static-routes.js";
 
 /** Everything the service needs, built by main.ts (or a test) and passed in. */
@@ -47,6 +48,17 @@ export interface AppDeps {
   staff?: StaffConsoleDeps;
   /** Registers work in flight (socket replies), for a graceful shutdown. */
   track?: (work: Promise<unknown>) => void;
+}
+
+/**
+ * The path as logged: no query string (staff search carries visitor text) and no ids (a
+ * session id is the key to a transcript): long id-like segments become `:id`.
+ */
+export function loggedPath(url: string): string {
+  return (url.split("?")[0] ?? "")
+    .split("/")
+    .map((segment) => (/^[A-Za-z0-9_-]{16,}$/.test(segment) ? ":id" : segment))
+    .join("/");
 }
 
 /** True for a request from the service's own origin or one listed in ALLOWED_ORIGINS. */
@@ -85,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split("?")[0],
+          path: loggedPath(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -153,6 +165,7 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.admin) app.use(adminRoutes(deps.admin));
   app.use(staticRoutes({ clinic: () => deps.core()?.clinic }));
+  app.use(consoleRoutes());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -326,6 +326,12 @@ describe("staff API", () => {
 });
 
 describe("hardening", () => {
+  it("answers a malformed percent-encoding in the path with 400, not 500", async () => {
+    const response = await getJson(`${service.url}/api/chat/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe("invalid");
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const response = await getJson(`${service.url}/no/such/route`);
     expect(response.status).toBe(404);
@@ -369,9 +375,14 @@ describe("hardening", () => {
       message: "my email is secret.person@example.com, does it hurt?",
     });
     await getJson(`${service.url}/api/staff/conversations?q=secret.person`, staff);
+    const chat = await postJson(`${service.url}/api/chat`, { message: "hello" });
+    await getJson(`${service.url}/api/chat/${chat.body.sessionId}`);
     const logged = JSON.stringify(service.logs);
     expect(service.logs.length).toBeGreaterThan(0);
     expect(logged).not.toMatch(/secret\.person|does it hurt/);
+    // A session id is the key to a transcript: it stays out of the logs too.
+    expect(logged).not.toContain(chat.body.sessionId);
+    expect(logged).toContain("/api/chat/:id");
   });
 
   it("serves every document as a page with an anchor per heading", async () => {

@@ -3,7 +3,6 @@
  * a free port: streamed cited answers, embedding on another origin, reload, booking, hostile
  * host CSS, axe-core, a phone-sized viewport, the keyboard, and no console errors anywhere.
  */
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import axe from "axe-core";
@@ -20,24 +19,15 @@ import { buildWidget } from "../../web/build.js";
 import { tempDir } from "../helpers/core-fixtures.js";
 import { getJson, STAFF_TOKEN, startTestService, type TestService } from "../helpers/service.js";
 import { shippedCore } from "../helpers/shipped-core.js";
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  requireChromium,
+  skipWithoutChromium,
+  watchedContext,
+} from "./browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(
-    `Skipping the widget's browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`,
-  );
-}
+const skip = skipWithoutChromium("the widget's browser tests");
 
 const QUESTION = "Does microneedling help with acne scars?";
 
@@ -70,7 +60,7 @@ function hostPage(serviceUrl: string, css = ""): string {
 </body></html>`;
 }
 
-describe.skipIf(!haveChromium && !process.env.CI)("widget in Chromium", () => {
+describe.skipIf(skip)("widget in Chromium", () => {
   let core: Core;
   let removeCore: () => Promise<void>;
   let service: TestService;
@@ -80,9 +70,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("widget in Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs Debian's package`);
-    }
+    requireChromium();
     const [built, loaded] = await Promise.all([buildWidget(), shippedCore()]);
     expect(built.gzipBytes).toBeLessThanOrEqual(40 * 1024);
     ({ core, cleanup: removeCore } = loaded);
@@ -102,7 +90,11 @@ describe.skipIf(!haveChromium && !process.env.CI)("widget in Chromium", () => {
     removeData = data.cleanup;
     service = await startTestService({ core, dataDir: data.dir, allowedOrigins: [hostUrl] });
     serviceUrl = service.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
   });
 
   afterAll(async () => {
@@ -119,14 +111,8 @@ describe.skipIf(!haveChromium && !process.env.CI)("widget in Chromium", () => {
   let problems: string[];
 
   async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    context = await browser.newContext({ viewport });
     // Every page of the context, popups included: console errors and uncaught exceptions.
-    context.on("console", (message) => {
-      if (message.type() === "error") {
-        problems.push(`console: ${message.text()} (${message.location().url})`);
-      }
-    });
-    context.on("weberror", (error) => problems.push(`pageerror: ${error.error().message}`));
+    context = await watchedContext(browser, problems, viewport);
     page = await context.newPage();
     return page;
   }

@@ -1,0 +1,590 @@
+/**
+ * The staff and admin consoles in real headless Chromium against the real service process
+ * (src/main.ts on a free port, a temporary DATA_DIR and a copy of the corpus): sign-in, filters
+ * in the URL, transcripts with their cited passages, reviews, booking status, export, live
+ * notifications, content gaps, erasure, hostile visitor text; then the admin token, uploads,
+ * re-index with live progress while chat keeps answering, and the widget citing (then no
+ * longer citing) the new article. No console errors anywhere, except the ones a test causes on
+ * purpose and checks for.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import axe from "axe-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildConsoles, buildWidget } from "../../web/build.js";
+import { copyCorpus, REPO_ROOT, tempDir } from "../helpers/core-fixtures.js";
+import { getJson, type Json, postJson } from "../helpers/service.js";
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  requireChromium,
+  skipWithoutChromium,
+  watchedContext,
+} from "./browser.js";
+
+const skip = skipWithoutChromium("the consoles' browser tests");
+
+const STAFF_TOKEN = "console-staff-token-0123456789";
+const ADMIN_TOKEN = "console-admin-token-0123456789";
+const staffAuth = { authorization: `Bearer ${STAFF_TOKEN}` };
+const adminAuth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+const XSS = "<img src=x onerror=alert(1)> <script>alert(1)</script>";
+
+/** An article about a topic nothing else in the corpus covers. */
+const CRYOTHERAPY = `---
+title: Cryotherapy for Skin Tags
+---
+
+# Cryotherapy for Skin Tags
+
+## How cryotherapy removes skin tags
+
+Cryotherapy removes skin tags by freezing them with a fine spray of liquid nitrogen. The frozen tag darkens and falls off by itself within about ten days, usually leaving no mark.
+
+## Aftercare for cryotherapy
+
+Keep the treated area clean and dry for two days after cryotherapy, and do not pick at the tag while it falls off.
+`;
+const CRYO_QUESTION = "How does cryotherapy remove skin tags?";
+
+/** Starts `node --import tsx src/main.ts` and resolves to its URL once it prints "Ready on". */
+function startService(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => (err += text));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`not ready after 60 s\n${out}\n${err}`)),
+      60_000,
+    );
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+      out += text;
+      const port = /Ready on http:\/\/localhost:(\d+)/.exec(out)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${port}`);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited (${code}) before it was ready\n${err}`));
+    });
+  });
+  return { child, ready };
+}
+
+/** Asks through the HTTP chat API; every reply must be a 200. */
+async function ask(url: string, message: string, sessionId?: string): Promise<Json> {
+  const reply = await postJson(`${url}/api/chat`, { message, ...(sessionId ? { sessionId } : {}) });
+  expect(reply.status).toBe(200);
+  return reply.body;
+}
+
+describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
+  let url: string;
+  let service: ChildProcess | undefined;
+  let removeTemp: () => Promise<void>;
+  let browser: Browser;
+
+  /** Conversations the staff tests look for. */
+  const seeded = { acne: "", cost: "", pregnant: "", xss: "", tattoo: "", booking: "" };
+
+  beforeAll(async () => {
+    requireChromium();
+    const temp = await tempDir("skin-faq-consoles-");
+    removeTemp = temp.cleanup;
+    const [corpusDir] = await Promise.all([copyCorpus(temp.dir), buildWidget(), buildConsoles()]);
+    const started = startService({
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "development",
+      LOG_LEVEL: "warn",
+      DATA_DIR: `${temp.dir}/data`,
+      CORPUS_DIR: corpusDir,
+      STAFF_TOKENS: `alex:${STAFF_TOKEN}`,
+      ADMIN_TOKEN,
+      SESSION_SECRET: "console-test-session-secret-0123456789abcdef",
+      // The chat loop during the re-index sends many messages from one address.
+      RATE_LIMIT_PER_MIN: "0",
+      // Set but empty, so that a developer's .env cannot fill them in.
+      STAFF_TOKEN: "",
+      ALLOWED_ORIGINS: "",
+      CLINIC_PROFILE: "",
+      EMBEDDINGS: "",
+      ANSWER_MODE: "",
+      TRUST_PROXY: "",
+      BOOKING_WEBHOOK_URL: "",
+    });
+    service = started.child;
+    [url, browser] = await Promise.all([
+      started.ready,
+      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 }),
+    ]);
+
+    // Conversations for the staff console, through the visitor API as the widget makes them.
+    const acne = await ask(url, "Does microneedling help with acne scars?");
+    seeded.acne = acne.sessionId;
+    await ask(url, "Is it safe for darker skin?", acne.sessionId);
+    const rated = await postJson(`${url}/api/feedback`, {
+      sessionId: acne.sessionId,
+      messageId: acne.messageId,
+      rating: "up",
+    });
+    expect(rated.status).toBe(204);
+    seeded.cost = (await ask(url, "How much does microneedling cost?")).sessionId;
+    seeded.pregnant = (await ask(url, "I'm pregnant, can I have microneedling?")).sessionId;
+    seeded.tattoo = (await ask(url, "Do you offer tattoo removal?")).sessionId;
+    seeded.xss = (await ask(url, XSS)).sessionId;
+    // More than a page of the list (25), for "Load more".
+    for (let i = 0; i < 22; i++) await ask(url, `What are your opening hours on day ${i + 1}?`);
+    const booking = await postJson(`${url}/api/bookings`, {
+      type: "consultation",
+      sessionId: acne.sessionId,
+      name: "Jane Doe",
+      email: "jane@example.com",
+      treatment: "Microneedling",
+      consent: true,
+    });
+    expect(booking.status).toBe(201);
+    seeded.booking = booking.body.id;
+    const hostile = await postJson(`${url}/api/bookings`, {
+      type: "callback",
+      name: `Sam ${XSS}`,
+      phone: "07700 900123",
+      notes: XSS,
+      consent: true,
+    });
+    expect(hostile.status).toBe(201);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (service && service.exitCode === null) {
+      const exited = new Promise((resolve) => service?.once("exit", resolve));
+      service.kill("SIGTERM");
+      await exited;
+    }
+    await removeTemp?.();
+  });
+
+  let context: BrowserContext;
+  let page: Page;
+  let problems: string[];
+  let dialogs: string[];
+
+  beforeEach(async () => {
+    problems = [];
+    dialogs = [];
+    context = await watchedContext(browser, problems, { width: 1280, height: 900 });
+    page = await context.newPage();
+    // alert(), confirm() or prompt() would mean script ran; the consoles never use them.
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  afterEach(async () => {
+    await context?.close();
+    expect(dialogs).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  /** Takes out the console errors a test caused on purpose (a refused request), checking them. */
+  function expectProblems(pattern: RegExp, count: number): void {
+    const matching = problems.filter((p) => pattern.test(p));
+    expect(matching, problems.join("\n")).toHaveLength(count);
+    problems.splice(0, problems.length, ...problems.filter((p) => !pattern.test(p)));
+  }
+
+  async function axeViolations(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+    // Evaluated over DevTools: the consoles' CSP (rightly) refuses an inline <script>.
+    await page.evaluate(axe.source);
+    const violations = await page.evaluate(async () => {
+      const report = await (window as unknown as { axe: typeof axe }).axe.run(document, {
+        resultTypes: ["violations"],
+      });
+      return report.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact ?? "",
+        nodes: v.nodes.map((n) => n.target.join(" ")),
+      }));
+    });
+    return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  }
+
+  // --- staff ------------------------------------------------------------------------------
+
+  async function staffSignIn(path = "/staff"): Promise<void> {
+    await page.goto(`${url}${path}`);
+    await page.getByLabel("Staff token").fill(STAFF_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("Signed in as alex").waitFor();
+  }
+
+  const rows = () => page.locator(".conv-link .conv-q");
+
+  it("signs staff in, reflects the filters in a shareable URL, pages with Load more and exports the same filter", async () => {
+    await staffSignIn();
+    await expect.poll(() => rows().count()).toBe(25);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rows().count()).toBe(27);
+    await expect.poll(() => page.getByRole("button", { name: "Load more" }).isHidden()).toBe(true);
+
+    await page.getByLabel("Search messages").fill("microneedling");
+    await page.getByLabel("Answers").selectOption({ label: "Unanswered" });
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForURL(`${url}/staff?q=microneedling&grounded=false`);
+    await expect
+      .poll(() => rows().allTextContents())
+      .toEqual(["I'm pregnant, can I have microneedling?", "How much does microneedling cost?"]);
+
+    // The URL alone brings the same view back (another tab, a colleague's link).
+    await page.reload();
+    await expect.poll(() => rows().count()).toBe(2);
+    expect(await page.getByLabel("Search messages").inputValue()).toBe("microneedling");
+    expect(await page.getByLabel("Answers").inputValue()).toBe("false");
+    expect(await page.locator(".summary").textContent()).toMatch(
+      /Showing 2 conversations \(unanswered · matching "microneedling"\)/,
+    );
+
+    // Export: the links carry the same query, and the files hold exactly these conversations.
+    const csvHref = await page.locator("a[data-export=csv]").getAttribute("href");
+    expect(csvHref).toBe("/api/staff/export.csv?q=microneedling&grounded=false");
+    const exported = await page.evaluate(async () => {
+      const read = async (selector: string) => {
+        const href = document.querySelector<HTMLAnchorElement>(selector)?.href ?? "";
+        const response = await fetch(href);
+        return {
+          status: response.status,
+          type: response.headers.get("content-type"),
+          disposition: response.headers.get("content-disposition"),
+          text: await response.text(),
+        };
+      };
+      return { csv: await read("a[data-export=csv]"), jsonl: await read("a[data-export=jsonl]") };
+    });
+    expect(exported.csv).toMatchObject({ status: 200, type: "text/csv; charset=utf-8" });
+    expect(exported.csv.disposition).toMatch(/^attachment; filename="conversations-.*\.csv"$/);
+    expect(exported.csv.text).toContain("How much does microneedling cost?");
+    expect(exported.csv.text).not.toContain("acne scars");
+    const lines = exported.jsonl.text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((c: { id: string }) => c.id).sort()).toEqual(
+      [seeded.cost, seeded.pregnant].sort(),
+    );
+  });
+
+  it("opens a transcript with numbered citations and their passages, marks it reviewed and keeps a note", async () => {
+    await staffSignIn("/staff?q=acne");
+    await page.locator(".conv-link", { hasText: "acne scars" }).click();
+    await page.waitForURL(`${url}/staff/conversations/${seeded.acne}?q=acne`);
+    const transcript = page.locator("article.transcript");
+    await transcript.locator(".passage").first().waitFor();
+
+    const visitor = transcript.locator(".msg.visitor .msg-text");
+    expect(await visitor.allTextContents()).toEqual([
+      "Does microneedling help with acne scars?",
+      "Is it safe for darker skin?",
+    ]);
+    const answer = transcript.locator(".msg.bot").first();
+    expect(await answer.locator(".msg-text").textContent()).toMatch(/acne scars.*\[1\]/);
+    expect(await answer.locator(".cite-mark").first().textContent()).toBe("[1]");
+    const passage = answer.locator(".passage").first();
+    expect(await passage.locator(".passage-n").textContent()).toBe("[1]");
+    expect(await passage.locator("a").getAttribute("href")).toMatch(
+      new RegExp(`^${url}/articles/microneedling-benefits#[a-z0-9-]+$`),
+    );
+    expect((await passage.locator(".snippet").textContent())?.length).toBeGreaterThan(40);
+    const facts = await answer.locator(".facts").textContent();
+    expect(facts).toContain("GroundedYes, cited");
+    expect(facts).toContain("SourceExtractive");
+    expect(facts).toMatch(/Latency\d+ ms/);
+    expect(facts).toContain("FeedbackThumbs up");
+
+    await page.getByRole("button", { name: "Mark reviewed" }).click();
+    await expect
+      .poll(() => transcript.locator(".review-state").textContent())
+      .toMatch(/^Reviewed by alex, /);
+    await expect
+      .poll(() => page.locator(".conv-link[aria-current=page] .review-badge").count())
+      .toBe(1);
+    await page.getByLabel("Staff note").fill("Answered well; nothing to add.");
+    await page.getByRole("button", { name: "Save note" }).click();
+    await page.getByText("Note saved.").waitFor();
+
+    const stored = await getJson(`${url}/api/staff/conversations/${seeded.acne}`, staffAuth);
+    expect(stored.body).toMatchObject({
+      reviewed: true,
+      reviewedBy: "alex",
+      note: "Answered well; nothing to add.",
+      noteBy: "alex",
+    });
+
+    // The browser's Back goes to the list, as it was.
+    await page.goBack();
+    await page.waitForURL(`${url}/staff?q=acne`);
+    await page.getByText("Choose a conversation to read its transcript.").waitFor();
+
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it("renders hostile visitor text as text everywhere: no dialog, no injected element", async () => {
+    await staffSignIn(`/staff/conversations/${seeded.xss}`);
+    const visitor = page.locator(".msg.visitor .msg-text");
+    await visitor.waitFor();
+    expect(await visitor.textContent()).toBe(XSS);
+    expect(await page.locator(".conv-link", { hasText: "<img src=x" }).count()).toBe(1);
+
+    await page.getByRole("link", { name: "Bookings" }).click();
+    await page.getByRole("heading", { name: `Sam ${XSS}` }).waitFor();
+    await page.getByRole("link", { name: "Content gaps" }).click();
+    await page.getByRole("heading", { name: XSS }).waitFor();
+
+    // Give an injected onerror handler every chance to run.
+    await page.waitForTimeout(200);
+    const injected = await page.evaluate(() => ({
+      images: document.querySelectorAll("img").length,
+      scripts: [...document.querySelectorAll("script")].map((s) => s.getAttribute("src")),
+    }));
+    expect(injected).toEqual({ images: 0, scripts: ["/console/staff.js"] });
+  });
+
+  it("shows new requests live with an unread count, and records who changed a booking's status when", async () => {
+    await staffSignIn();
+    await page.locator(".live-state[data-state=live]").waitFor();
+    const count = page.locator(".notices-button .count");
+    expect(await count.isHidden()).toBe(true);
+
+    const callback = await postJson(`${url}/api/bookings`, {
+      type: "callback",
+      name: "Ola Nordmann",
+      phone: "+47 22 00 00 00",
+      consent: true,
+    });
+    expect(callback.status).toBe(201);
+    await ask(url, "I take blood thinners, is microneedling safe for me?");
+    await expect.poll(() => count.textContent()).toBe("2");
+    await page.locator(".notices-button").click();
+    expect(await page.locator(".notice-list").textContent()).toMatch(
+      /Question handed to a clinician.*New call-back request/,
+    );
+    await page.keyboard.press("Escape");
+
+    // Opening the bookings marks the booking notices read; the clinician handoff stays.
+    await page.getByRole("link", { name: "Bookings" }).click();
+    await expect.poll(() => count.textContent()).toBe("1");
+
+    const card = page.locator(`[data-booking="${seeded.booking}"]`);
+    await card.getByLabel("Status").selectOption("contacted");
+    await card.getByRole("button", { name: "Update status" }).click();
+    await card.getByText("Status set to Contacted.").waitFor();
+    expect(await card.locator(".history li").first().textContent()).toMatch(
+      /^New → Contacted by alex, .+\d/,
+    );
+    const stored = await getJson(`${url}/api/staff/bookings/${seeded.booking}`, staffAuth);
+    expect(stored.body).toMatchObject({
+      status: "contacted",
+      history: [{ from: "new", to: "contacted", by: "alex" }],
+    });
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it("lists content gaps for a period and erases a visitor's conversation after confirmation", async () => {
+    await staffSignIn("/staff/gaps");
+    const tattoo = page.locator(".gap", { hasText: "Do you offer tattoo removal?" });
+    await tattoo.waitFor();
+    expect(await tattoo.textContent()).toContain("1 unanswered");
+    await page.getByLabel("From", { exact: true }).fill("2000-01-01");
+    await page.getByLabel("To", { exact: true }).fill("2000-01-31");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(`${url}/staff/gaps?from=2000-01-01&to=2000-01-31`);
+    await page.getByText(/^No unanswered or rated-down questions from /).waitFor();
+
+    await page.goto(`${url}/staff/conversations/${seeded.tattoo}`);
+    await page.getByRole("link", { name: "Erase this visitor's data on request…" }).click();
+    await page.waitForURL(`${url}/staff/erasure?sessionId=${seeded.tattoo}`);
+    expect(await page.getByLabel("Conversation id").inputValue()).toBe(seeded.tattoo);
+    await page.getByRole("button", { name: "Erase…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Erase this visitor's data?" });
+    expect(await dialog.textContent()).toContain(`the conversation ${seeded.tattoo}`);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(
+      (await getJson(`${url}/api/staff/conversations/${seeded.tattoo}`, staffAuth)).status,
+    ).toBe(200);
+    await page.getByRole("button", { name: "Erase…" }).click();
+    await page.getByRole("button", { name: "Erase permanently" }).click();
+    await page.getByText("Deleted 1 conversation and 0 bookings.").waitFor();
+    expect(
+      (await getJson(`${url}/api/staff/conversations/${seeded.tattoo}`, staffAuth)).status,
+    ).toBe(404);
+
+    // Signing out ends the session: the next load shows the sign-in form.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Staff token").waitFor();
+    await page.goto(`${url}/staff`);
+    await page.getByLabel("Staff token").waitFor();
+  });
+
+  // --- admin ------------------------------------------------------------------------------
+
+  async function adminSignIn(): Promise<void> {
+    await page.goto(`${url}/admin`);
+    await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("table.documents tbody tr").first().waitFor();
+  }
+
+  const documentIds = () =>
+    page
+      .locator("table.documents tbody tr")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-doc")));
+
+  it("refuses the staff token with a clear message, and checks uploads before sending them", async () => {
+    await page.goto(`${url}/admin`);
+    await page.getByLabel("Admin token").fill(STAFF_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page
+      .getByText("That is a staff token. The admin console needs the admin token (ADMIN_TOKEN).")
+      .waitFor();
+    // The browser reports the refused request itself; nothing else may fail.
+    expectProblems(/status of 403 \(Forbidden\)/, 1);
+
+    await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(documentIds).toEqual(["booking-and-consultations", "microneedling-benefits"]);
+
+    const upload = async (name: string, mimeType: string, buffer: Buffer) => {
+      await page.getByLabel("File", { exact: true }).setInputFiles({ name, mimeType, buffer });
+      await page.getByRole("button", { name: "Upload" }).click();
+      return page.locator(".upload-form .message").first().textContent();
+    };
+    expect(await upload("brochure.pdf", "application/pdf", Buffer.from("%PDF-1.4"))).toMatch(
+      /not a document the assistant can read/,
+    );
+    expect(await upload("empty.md", "text/markdown", Buffer.alloc(0))).toBe('"empty.md" is empty.');
+    expect(await upload("huge.txt", "text/plain", Buffer.alloc(2 * 1024 * 1024 + 1, "a"))).toMatch(
+      /is 2\.0 MB; a document may be at most 2 MB/,
+    );
+    expect(await documentIds()).toHaveLength(2);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it("uploads an article, re-indexes it live while chat keeps answering, and the widget cites it until it is deleted", async () => {
+    await adminSignIn();
+    await page.getByLabel("File", { exact: true }).setInputFiles({
+      name: "Cryotherapy Skin Tags.md",
+      mimeType: "text/markdown",
+      buffer: Buffer.from(CRYOTHERAPY),
+    });
+    expect(await page.getByLabel("Document id").first().inputValue()).toBe("cryotherapy-skin-tags");
+    await page.getByRole("button", { name: "Upload" }).click();
+    const row = page.locator('tr[data-doc="cryotherapy-skin-tags"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain("Not indexed");
+
+    /** Re-indexes from the console, chatting all along; returns the progress lines shown. */
+    const reindex = async (): Promise<string[]> => {
+      await page.evaluate(() => {
+        const line = document.querySelector(".job-line") as HTMLElement;
+        const seen: string[] = [];
+        (window as unknown as { seen: string[] }).seen = seen;
+        new MutationObserver(() => seen.push(line.textContent ?? "")).observe(line, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+      let chatting = true;
+      const statuses: number[] = [];
+      const chatter = (async () => {
+        while (chatting) {
+          const reply = await postJson(`${url}/api/chat`, { message: "Does it help acne scars?" });
+          statuses.push(reply.status);
+        }
+      })();
+      try {
+        await page.getByRole("button", { name: "Re-index" }).click();
+        await page.locator('.job-line[data-state="done"]').waitFor({ timeout: 30_000 });
+      } finally {
+        chatting = false;
+        await chatter;
+      }
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      return page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    };
+
+    const progress = await reindex();
+    // Live progress from the /admin namespace: the phases with their counts, then the result.
+    expect(progress).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Embedding passages: \d+ of \d+…$/),
+        expect.stringMatching(/^Building the search index: \d+ of \d+…$/),
+      ]),
+    );
+    expect(progress.at(-1)).toMatch(
+      /^Done: 3 documents, \d+ passages \(\d+ embedded, \d+ reused\)/,
+    );
+    await expect.poll(() => row.textContent()).not.toContain("Not indexed");
+    await expect.poll(() => page.locator(".stats").textContent()).toContain("Documents3");
+    await page.getByText("Past re-index jobs").click();
+    expect(await page.locator(".history-box tbody tr").first().textContent()).toMatch(/adminDone/);
+
+    // The widget on the demo page answers from the new article, and cites it.
+    const askWidget = async () => {
+      await page.goto(`${url}/`);
+      await page.getByRole("button", { name: "Open chat" }).click();
+      await page.getByRole("textbox", { name: "Type your question" }).fill(CRYO_QUESTION);
+      await page.keyboard.press("Enter");
+      await page.locator("clinic-chat-widget .feedback").waitFor({ timeout: 15_000 });
+      return page
+        .locator("clinic-chat-widget .bot a.cite")
+        .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    };
+    const cited = await askWidget();
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited[0]).toMatch(new RegExp(`^${url}/articles/cryotherapy-skin-tags#`));
+    expect(await page.locator("clinic-chat-widget .sources").textContent()).toContain(
+      "Cryotherapy for Skin Tags",
+    );
+
+    // Delete it (after a confirmation), re-index, and it is no longer cited.
+    // The widget's next visitor starts afresh (the admin token in sessionStorage stays).
+    await page.evaluate(() => {
+      for (const storage of [localStorage, sessionStorage]) {
+        for (const key of Object.keys(storage))
+          if (key.startsWith("clinic-chat:")) storage.removeItem(key);
+      }
+    });
+    await page.goto(`${url}/admin`);
+    await row.waitFor();
+    await page.getByRole("button", { name: "Delete Cryotherapy for Skin Tags" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete document" }).click();
+    await expect.poll(documentIds).toEqual(["booking-and-consultations", "microneedling-benefits"]);
+    expect(await page.locator(".card .message[data-tone=info]").textContent()).toMatch(
+      /1 document deleted since the last re-index/,
+    );
+    expect((await reindex()).at(-1)).toMatch(/^Done: 2 documents/);
+
+    expect(await askWidget()).toEqual([]);
+    const after = await ask(url, CRYO_QUESTION);
+    expect(after.citations.map((c: { docId: string }) => c.docId)).not.toContain(
+      "cryotherapy-skin-tags",
+    );
+    const index = await getJson(`${url}/api/admin/index`, adminAuth);
+    expect(index.body.index.documents).toBe(2);
+    expect(index.body.jobs.slice(0, 2).map((j: { state: string }) => j.state)).toEqual([
+      "done",
+      "done",
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Result } from "../../web/console/http.js";
+import type { StaffApi, Transcript } from "../../web/staff/api.js";
+import { startStaffConsole } from "../../web/staff/app.js";
+import type { LiveHandlers } from "../../web/staff/live.js";
+import { flush, memoryStorage } from "./fakes.js";
+
+const ID = "ltu4KTISk0ehY9u0j_YjtQ";
+const XSS = "<img src=x onerror=alert(1)> <script>alert(1)</script>";
+const AT = "2026-03-01T10:00:00.000Z";
+const FUTURE = new Date(Date.now() + 60 * 60 * 1000).toISOString();
+
+const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+
+const TRANSCRIPT: Transcript = {
+  id: ID,
+  startedAt: AT,
+  lastAt: AT,
+  reviewed: false,
+  reviewedBy: null,
+  reviewedAt: null,
+  note: null,
+  noteBy: null,
+  noteAt: null,
+  messages: [
+    {
+      id: "v1",
+      role: "visitor",
+      text: XSS,
+      citations: [],
+      grounded: null,
+      handoff: null,
+      source: null,
+      rating: null,
+      latencyMs: null,
+      usage: null,
+      verified: null,
+      createdAt: AT,
+    },
+    {
+      id: "b1",
+      role: "bot",
+      text: "Peels remove dead cells. [1] Also [2]. Not [7].",
+      citations: [
+        {
+          n: 1,
+          docId: "peels",
+          title: "Peels",
+          section: "What a peel does",
+          url: "/articles/peels#what-a-peel-does",
+          snippet: `A peel removes dead cells. ${XSS}`,
+        },
+        {
+          n: 2,
+          docId: "evil",
+          title: "Evil",
+          section: "Link",
+          url: "javascript:alert(1)",
+          snippet: "x",
+        },
+      ],
+      grounded: true,
+      handoff: null,
+      source: "llm",
+      rating: "down",
+      latencyMs: 812,
+      usage: { inputTokens: 900, outputTokens: 60 },
+      verified: { kept: 2, dropped: 1 },
+      createdAt: AT,
+    },
+  ],
+};
+
+function fakeApi(calls: string[]): StaffApi {
+  const record = (name: string) => calls.push(name);
+  return {
+    signIn: () => (record("signIn"), ok(null)),
+    signOut: () => (record("signOut"), ok(null)),
+    me: () => (record("me"), ok({ name: "alex", via: "cookie" as const, expiresAt: FUTURE })),
+    conversations: () => (record("conversations"), ok({ items: [], nextCursor: null })),
+    conversation: () => (record("conversation"), ok(TRANSCRIPT)),
+    review: () => (
+      record("review"),
+      ok({ ...TRANSCRIPT, reviewed: true, reviewedBy: "alex", reviewedAt: AT })
+    ),
+    bookings: () => (record("bookings"), ok({ items: [], nextCursor: null })),
+    booking: () => Promise.reject(new Error("not used")),
+    setBookingStatus: () => Promise.reject(new Error("not used")),
+    gaps: () => Promise.reject(new Error("not used")),
+    erase: () => Promise.reject(new Error("not used")),
+  };
+}
+
+const realFetch = globalThis.fetch;
+let root: HTMLElement;
+let calls: string[];
+let live: LiveHandlers | undefined;
+const connect = (handlers: LiveHandlers) => {
+  live = handlers;
+  return { close: () => undefined };
+};
+
+beforeEach(() => {
+  root = document.createElement("div");
+  document.body.replaceChildren(root);
+  calls = [];
+  live = undefined;
+  // The clinic's name in the header; not what these tests look at.
+  globalThis.fetch = () => Promise.resolve(new Response("{}", { status: 404 }));
+});
+afterEach(() => {
+  document.body.replaceChildren();
+  globalThis.fetch = realFetch;
+});
+
+describe("staff console in the DOM", () => {
+  it("shows the sign-in form at once when this browser holds no session, without a 401", async () => {
+    history.replaceState(null, "", "/staff");
+    startStaffConsole({ root, api: fakeApi(calls), persistent: memoryStorage(), connect });
+    await flush();
+    expect(root.querySelector("input[type=password]")).not.toBeNull();
+    expect(calls).toEqual([]);
+
+    (root.querySelector("input[type=password]") as HTMLInputElement).value = "token";
+    root.querySelector("form")?.dispatchEvent(new Event("submit", { cancelable: true }));
+    await flush();
+    expect(calls).toEqual(["signIn", "me", "conversations"]);
+    expect(root.querySelector(".who")?.textContent).toBe("Signed in as alex");
+  });
+
+  it("counts live bookings, call-backs and clinician handoffs as unread, in the tab title too", async () => {
+    history.replaceState(null, "", "/staff");
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    startStaffConsole({ root, api: fakeApi(calls), persistent, storage: memoryStorage(), connect });
+    await flush();
+    expect(calls[0]).toBe("me");
+    const count = () => root.querySelector(".notices-button .count") as HTMLElement;
+    expect(count().hidden).toBe(true);
+    live?.state("live");
+    live?.["booking:new"]({ id: "b1", type: "callback", createdAt: AT });
+    live?.["handoff:new"]({ conversationId: ID, messageId: "m1", kind: "staff", at: AT });
+    live?.["handoff:new"]({ conversationId: ID, messageId: "m2", kind: "clinician", at: AT });
+    expect(count().hidden).toBe(false);
+    expect(count().textContent).toBe("2");
+    expect(document.title).toBe("(2) Staff console");
+    expect(root.querySelector(".live-state")?.textContent).toBe("Live");
+  });
+
+  it("renders a transcript's text as text, its facts, and only http(s) citation links", async () => {
+    history.replaceState(null, "", `/staff/conversations/${ID}`);
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    startStaffConsole({ root, api: fakeApi(calls), persistent, connect });
+    await flush();
+    await flush();
+    const transcript = root.querySelector("article.transcript") as HTMLElement;
+    expect(transcript.querySelector(".msg.visitor .msg-text")?.textContent).toBe(XSS);
+    expect(root.querySelectorAll("img, script")).toHaveLength(0);
+    const bot = transcript.querySelector(".msg.bot") as HTMLElement;
+    expect([...bot.querySelectorAll(".cite-mark")].map((m) => m.textContent)).toEqual([
+      "[1]",
+      "[2]",
+    ]);
+    expect(bot.querySelector(".msg-text")?.textContent).toBe(
+      "Peels remove dead cells. [1] Also [2]. Not [7].",
+    );
+    const passages = [...bot.querySelectorAll(".passage")];
+    expect(passages[0]?.querySelector("a")?.getAttribute("href")).toMatch(
+      /\/articles\/peels#what-a-peel-does$/,
+    );
+    expect(passages[0]?.querySelector(".snippet")?.textContent).toContain(XSS);
+    // A javascript: URL is shown as text, not as a link.
+    expect(passages[1]?.querySelector("a")).toBeNull();
+    const facts = bot.querySelector(".facts")?.textContent ?? "";
+    expect(facts).toContain("SourceLLM");
+    expect(facts).toContain("Tokens900 in · 60 out");
+    expect(facts).toContain("Verified2 sentences kept · 1 dropped");
+    expect(facts).toContain("Latency812 ms");
+    expect(facts).toContain("FeedbackThumbs down");
+
+    (root.querySelector(".review button") as HTMLButtonElement).click();
+    await flush();
+    expect(calls).toContain("review");
+    expect(root.querySelector(".review-state")?.textContent).toMatch(/^Reviewed by alex, /);
+  });
+});

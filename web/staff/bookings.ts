@@ -1,0 +1,227 @@
+/**
+ * Booking and call-back requests: newest first, filtered by status and type (in the URL), each
+ * with its contact details, a status to change (new, contacted, booked, closed) and the history
+ * of who changed it when.
+ */
+import { formatDateTime, plural } from "../console/format.js";
+import { field, h, isBusy, messageArea, select, setBusy, uid } from "../console/ui.js";
+import type { Booking, BookingStatus, BookingWithHistory } from "./api.js";
+import type { StaffContext, View } from "./context.js";
+import { BOOKING_STATUSES, routeHref, type StaffRoute } from "./routes.js";
+
+const STATUS_LABEL: Record<BookingStatus, string> = {
+  new: "New",
+  contacted: "Contacted",
+  booked: "Booked",
+  closed: "Closed",
+};
+
+const TYPE_LABEL = { consultation: "Consultation", callback: "Call-back" } as const;
+
+function historyList(history: BookingWithHistory["history"]): HTMLElement {
+  if (history.length === 0) return h("p", { class: "muted" }, "No status changes yet.");
+  return h(
+    "ol",
+    { class: "history" },
+    ...history.map((event) =>
+      h(
+        "li",
+        {},
+        `${STATUS_LABEL[event.from]} → ${STATUS_LABEL[event.to]} by ${event.by}, `,
+        h("time", { datetime: event.at }, formatDateTime(event.at)),
+      ),
+    ),
+  );
+}
+
+function bookingCard(ctx: StaffContext, booking: Booking): HTMLElement {
+  const headingId = uid("booking");
+  const status = h(
+    "span",
+    { class: `badge status-${booking.status}` },
+    STATUS_LABEL[booking.status],
+  );
+  const details = h("dl", { class: "facts" });
+  const add = (term: string, value: Node | string | null) => {
+    if (value) details.append(h("dt", {}, term), h("dd", {}, value));
+  };
+  add("Email", booking.email ? h("a", { href: `mailto:${booking.email}` }, booking.email) : null);
+  add(
+    "Phone",
+    booking.phone
+      ? h("a", { href: `tel:${booking.phone.replace(/[^\d+]/g, "")}` }, booking.phone)
+      : null,
+  );
+  add("Treatment", booking.treatment);
+  add("Preferred time", booking.preferredTime);
+  add("Notes", booking.notes);
+  add(
+    "Chat",
+    booking.sessionId
+      ? h(
+          "a",
+          { href: routeHref({ view: "conversations", filters: {}, open: booking.sessionId }) },
+          "Open the conversation",
+        )
+      : null,
+  );
+
+  const choice = select(
+    "status",
+    BOOKING_STATUSES.map((s) => [s, STATUS_LABEL[s]] as const),
+    booking.status,
+  );
+  const save = h("button", { type: "submit", class: "button" }, "Update status");
+  const message = messageArea();
+  const history = h("div", { class: "history-body" }, h("p", { class: "muted" }, "Loading…"));
+  const historyBox = h(
+    "details",
+    { class: "history-box" },
+    h("summary", {}, "Status history"),
+    history,
+  );
+  let loaded = false;
+  historyBox.addEventListener("toggle", () => {
+    if (!historyBox.open || loaded) return;
+    loaded = true;
+    void ctx.api.booking(booking.id).then((result) => {
+      history.replaceChildren(
+        result.ok
+          ? historyList(result.value.history)
+          : h("p", { class: "message", "data-tone": "error" }, result.message),
+      );
+      if (!result.ok) loaded = false;
+    });
+  });
+
+  const form = h("form", { class: "status-form" }, field("Status", choice), save, message.element);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(save)) return;
+    const next = choice.value as BookingStatus;
+    setBusy(save, true, "Saving…");
+    message.clear();
+    const result = await ctx.api.setBookingStatus(booking.id, next);
+    setBusy(save, false);
+    if (!result.ok) return message.show(result.message, "error");
+    booking = result.value;
+    status.className = `badge status-${booking.status}`;
+    status.textContent = STATUS_LABEL[booking.status];
+    const last = result.value.history.at(-1);
+    message.show(
+      last && last.to === next
+        ? `Status set to ${STATUS_LABEL[next]}.`
+        : `The status was already ${STATUS_LABEL[next]}.`,
+      "success",
+    );
+    loaded = true;
+    history.replaceChildren(historyList(result.value.history));
+    historyBox.open = true;
+  });
+
+  return h(
+    "li",
+    { class: "card booking", "aria-labelledby": headingId, "data-booking": booking.id },
+    h(
+      "div",
+      { class: "card-head" },
+      h("h2", { id: headingId }, booking.name),
+      h("span", { class: "badge" }, TYPE_LABEL[booking.type]),
+      status,
+    ),
+    h(
+      "p",
+      { class: "muted small" },
+      "Received ",
+      h("time", { datetime: booking.createdAt }, formatDateTime(booking.createdAt)),
+    ),
+    details,
+    form,
+    historyBox,
+  );
+}
+
+export function bookingsView(
+  ctx: StaffContext,
+  route: Extract<StaffRoute, { view: "bookings" }>,
+): View {
+  ctx.notices.seen({ bookings: true });
+  const heading = h("h1", { tabindex: -1 }, "Bookings and call-backs");
+  const statusFilter = select(
+    "status",
+    [["", "Any"], ...BOOKING_STATUSES.map((s) => [s, STATUS_LABEL[s]] as const)],
+    route.filters.status ?? "",
+  );
+  const typeFilter = select(
+    "type",
+    [
+      ["", "Any"],
+      ["consultation", "Consultation"],
+      ["callback", "Call-back"],
+    ],
+    route.filters.type ?? "",
+  );
+  const filters = h(
+    "form",
+    { class: "filters inline", "aria-label": "Filter bookings" },
+    field("Status", statusFilter),
+    field("Type", typeFilter),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "button primary" }, "Show"),
+    ),
+  );
+  filters.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const status = BOOKING_STATUSES.find((s) => s === statusFilter.value);
+    const type =
+      typeFilter.value === "consultation" || typeFilter.value === "callback"
+        ? typeFilter.value
+        : undefined;
+    ctx.navigate({
+      view: "bookings",
+      filters: { ...(status ? { status } : {}), ...(type ? { type } : {}) },
+    });
+  });
+
+  const summary = h("p", { class: "summary", role: "status", "aria-live": "polite" }, "Loading…");
+  const list = h("ol", { class: "cards", "aria-label": "Requests" });
+  const more = h("button", { type: "button", class: "button", hidden: true }, "Load more");
+  const message = messageArea();
+  let cursor: string | null = null;
+  let shown = 0;
+
+  async function load(): Promise<void> {
+    setBusy(more, true, "Loading…");
+    const result = await ctx.api.bookings(route.filters, cursor ?? undefined);
+    setBusy(more, false);
+    if (!result.ok) {
+      summary.textContent = "";
+      return message.show(result.message, "error");
+    }
+    for (const booking of result.value.items) list.appendChild(bookingCard(ctx, booking));
+    shown += result.value.items.length;
+    cursor = result.value.nextCursor;
+    more.hidden = !cursor;
+    summary.textContent = shown === 0 ? "No requests." : `Showing ${plural(shown, "request")}.`;
+  }
+  more.addEventListener("click", () => {
+    if (!isBusy(more)) void load();
+  });
+  void load();
+
+  return {
+    element: h(
+      "section",
+      { class: "page" },
+      heading,
+      filters,
+      summary,
+      list,
+      h("div", { class: "actions" }, more),
+      message.element,
+    ),
+    heading,
+  };
+}
