@@ -11,6 +11,7 @@ import {
   plural,
 } from "../console/format.js";
 import { createHttp } from "../console/http.js";
+import { showSignInCard } from "../console/sign-in.js";
 import { confirmDialog, field, h, isBusy, messageArea, setBusy, uid } from "../console/ui.js";
 import type { StorageLike } from "../widget/session.js";
 import {
@@ -84,64 +85,31 @@ export function startAdminConsole(options: AdminConsoleOptions): void {
   }
 
   function showSignIn(reason?: string): void {
-    document.title = `Sign in · ${TITLE}`;
-    const input = h("input", {
-      type: "password",
-      name: "token",
-      autocomplete: "current-password",
-      required: true,
-      maxlength: 512,
-    });
-    const submit = h("button", { type: "submit", class: "button primary" }, "Sign in");
-    const message = messageArea();
-    if (reason) message.show(reason, "info");
-    const headingId = uid("signin");
-    const form = h(
-      "form",
-      { class: "card signin", "aria-labelledby": headingId, novalidate: true },
-      h("h1", { id: headingId }, TITLE),
-      h(
-        "p",
-        {},
+    showSignInCard(root, {
+      title: TITLE,
+      explanation:
         "Sign in with the admin token (ADMIN_TOKEN) to manage the clinic's articles and the search index.",
-      ),
-      field("Admin token", input, "Kept in this browser tab only, until you sign out or close it."),
-      h("div", { class: "actions" }, submit),
-      message.element,
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (isBusy(submit)) return;
-      const candidate = input.value.trim();
-      if (!candidate) {
-        message.show("Enter the admin token.", "error");
-        input.focus();
-        return;
-      }
-      setBusy(submit, true, "Signing in…");
-      message.clear();
-      const previous = token;
-      token = candidate;
-      const check = await api.index();
-      setBusy(submit, false);
-      if (!check.ok) {
-        token = previous;
-        message.show(
-          check.status === 403
+      label: "Admin token",
+      hint: "Kept in this browser tab only, until you sign out or close it.",
+      missing: "Enter the admin token.",
+      reason,
+      submit: async (candidate) => {
+        const previous = token;
+        token = candidate;
+        const check = await api.index();
+        if (!check.ok) {
+          token = previous;
+          return check.status === 403
             ? "That is a staff token. The admin console needs the admin token (ADMIN_TOKEN)."
             : check.status === 401
               ? "That is not the admin token. Check it and try again."
-              : check.message,
-          "error",
-        );
-        input.select();
-        return;
-      }
-      saveToken(candidate);
-      showConsole(check.value);
+              : check.message;
+        }
+        saveToken(candidate);
+        showConsole(check.value);
+        return null;
+      },
     });
-    root.replaceChildren(h("main", { class: "center", id: "main" }, form));
-    input.focus();
   }
 
   async function boot(): Promise<void> {

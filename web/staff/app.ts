@@ -5,7 +5,8 @@
  */
 import { formatDateTime } from "../console/format.js";
 import { createHttp } from "../console/http.js";
-import { field, h, isBusy, messageArea, setBusy, uid } from "../console/ui.js";
+import { showSignInCard } from "../console/sign-in.js";
+import { h, isBusy, setBusy, uid } from "../console/ui.js";
 import type { StorageLike } from "../widget/session.js";
 import { createStaffApi, type Me, type StaffApi } from "./api.js";
 import { bookingsView } from "./bookings.js";
@@ -106,62 +107,28 @@ export function startStaffConsole(options: StaffConsoleOptions): void {
   }
 
   function showSignIn(reason?: string): void {
-    document.title = `Sign in · ${TITLE}`;
-    const token = h("input", {
-      type: "password",
-      name: "token",
-      autocomplete: "current-password",
-      required: true,
-      maxlength: 512,
-    });
-    const submit = h("button", { type: "submit", class: "button primary" }, "Sign in");
-    const message = messageArea();
-    if (reason) message.show(reason, "info");
-    const headingId = uid("signin");
-    const form = h(
-      "form",
-      { class: "card signin", "aria-labelledby": headingId, novalidate: true },
-      h("h1", { id: headingId }, TITLE),
-      h(
-        "p",
-        {},
+    showSignInCard(root, {
+      title: TITLE,
+      explanation:
         "Sign in with your staff token to review conversations and follow up on requests.",
-      ),
-      field("Staff token", token),
-      h("div", { class: "actions" }, submit),
-      message.element,
-    );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      if (isBusy(submit)) return;
-      if (!token.value.trim()) {
-        message.show("Enter your staff token.", "error");
-        token.focus();
-        return;
-      }
-      setBusy(submit, true, "Signing in…");
-      message.clear();
-      const result = await api.signIn(token.value.trim());
-      if (!result.ok) {
-        setBusy(submit, false);
-        message.show(
-          result.status === 429
+      label: "Staff token",
+      missing: "Enter your staff token.",
+      reason,
+      submit: async (token) => {
+        const result = await api.signIn(token);
+        if (!result.ok) {
+          return result.status === 429
             ? `Too many failed sign-ins. Please wait ${result.retryAfter ?? 60} seconds and try again.`
             : result.status === 401
               ? "That is not a staff token. Check it and try again."
-              : result.message,
-          "error",
-        );
-        token.select();
-        return;
-      }
-      const me = await api.me();
-      setBusy(submit, false);
-      if (!me.ok) return message.show(me.message, "error");
-      showConsole(me.value);
+              : result.message;
+        }
+        const me = await api.me();
+        if (!me.ok) return { message: me.message, select: false };
+        showConsole(me.value);
+        return null;
+      },
     });
-    root.replaceChildren(h("main", { class: "center", id: "main" }, form));
-    token.focus();
   }
 
   function showConsole(me: Me): void {
