@@ -43,8 +43,13 @@ const TREATMENT_REFERENCE =
 const RED_FLAG =
   /\b(fever|temperature|chills|pus|ooz\w*|spreading|spreads|streaks?|hot to the touch|severe|unbearable|getting worse|worse and worse|worsening|infect\w*|can'?t breathe|difficulty breathing|short(ness)? of breath|throat (is )?(swelling|closing)|swollen (eyes?|lips?|tongue|throat)|faint\w*|blister\w*)\b/;
 
+/**
+ * Asking whether it is safe for them personally. "Is it right for me?" on its own is not
+ * here: the articles answer it (a consultation decides), and a health condition named with
+ * it is caught by the rules above.
+ */
 const SUITABILITY =
-  /\b(safe|ok|okay|alright|fine|right|suitable|risky|dangerous|harm\w*|allowed|recommend\w*|good idea)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
+  /\b(safe|ok|okay|alright|fine|risky|dangerous|harm\w*|allowed)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though) (i|i'm|im|i've|ive|my)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
 
 const BOOKING_REQUEST =
   /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b/;

@@ -28,6 +28,9 @@ describe("detectIntent", () => {
     "My eczema is flaring up, should I still come in?",
     "I have rosacea, would this make mine worse?",
     "Is it safe for me with my keloids?",
+    "Is it safe for me?",
+    "Can I still come in if I've got a cold sore?",
+    "Is microneedling suitable for me with my rosacea?",
     "My skin is still swollen and itchy two days after my session",
   ])("hands the visitor's own situation to a clinician: %s", (message) => {
     expect(detectIntent(message)).toMatchObject({ kind: "clinician", redFlag: false });
@@ -46,6 +49,7 @@ describe("detectIntent", () => {
     "How long does the redness last?",
     "Will I be red afterwards?",
     "I have acne scars, will it help?",
+    "Who should I see to find out if it's right for me?",
     "what's the capital of France",
   ])("leaves general questions as questions: %s", (message) => {
     expect(detectIntent(message).kind).toBe("question");
