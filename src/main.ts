@@ -168,14 +168,18 @@ async function main(): Promise<void> {
     state.accepting = false;
     server.close();
     server.closeIdleConnections();
-    await Promise.race([
-      Promise.allSettled([...inFlight]),
-      new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
-    ]);
+    // One grace period bounds everything: replies in flight, a delivery, a re-index, sockets.
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+    const withinGrace = (work: Promise<unknown>) =>
+      Promise.race([
+        work.catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
+      ]);
+    await withinGrace(Promise.allSettled([...inFlight]));
     retention.stop();
-    await webhook?.stop();
-    await reindexer.idle();
-    await io.close();
+    await withinGrace(webhook?.stop() ?? Promise.resolve());
+    await withinGrace(reindexer.idle());
+    await withinGrace(io.close());
     closeDatabase(db);
     logger.info("stopped");
     process.exit(0);

@@ -67,6 +67,7 @@ export function createChatService(deps: ChatServiceDeps): ChatService {
           if (!reply) throw new Error("the answerer finished without a reply");
           deps.transcripts.appendExchange({
             conversationId: id,
+            continues: known,
             visitor: { id: newMessageId(), text: message, createdAt: visitorAt.toISOString() },
             bot: {
               id: messageId,

@@ -16,6 +16,12 @@ export interface ExchangeInput {
   /** `text` is stored with contact details redacted. */
   visitor: { id: string; text: string; createdAt: string | Date };
   bot: { id: string; reply: ChatReply; latencyMs: number; createdAt: string | Date };
+  /**
+   * The exchange continues a stored conversation. If that conversation is gone by the time
+   * the reply is stored (erased on request while the answer was being written), nothing is
+   * stored: an erasure must not be undone by a reply in flight.
+   */
+  continues?: boolean;
 }
 
 /** A message as stored. Visitor messages have no citations and null grounded/source/latency. */
@@ -128,7 +134,8 @@ export interface TranscriptRepository {
    * Stores a visitor message and the bot's reply in one transaction, creating the conversation
    * on its first exchange. Throws `AppError("invalid")` if a message id is already stored.
    */
-  appendExchange(input: ExchangeInput): void;
+  /** Stores both messages in one transaction; false when `continues` and the conversation is gone. */
+  appendExchange(input: ExchangeInput): boolean;
   getConversation(id: string): StoredConversation | null;
   /** The last `limit` messages, oldest first, for answering follow-up questions. */
   history(conversationId: string, limit?: number): HistoryTurn[];
@@ -419,7 +426,8 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
     return found;
   });
 
-  const appendInTransaction = db.transaction((input: ExchangeInput) => {
+  const appendInTransaction = db.transaction((input: ExchangeInput): boolean => {
+    if (input.continues && !selectConversation.get(input.conversationId)) return false;
     const visitorAt = toIsoTimestamp(input.visitor.createdAt, "visitor.createdAt");
     const botAt = toIsoTimestamp(input.bot.createdAt, "bot.createdAt");
     upsertConversation.run(input.conversationId, visitorAt, botAt > visitorAt ? botAt : visitorAt);
@@ -459,6 +467,7 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
       verifiedDropped: reply.verified?.dropped ?? null,
       createdAt: botAt,
     });
+    return true;
   });
 
   return {
@@ -466,7 +475,7 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
       try {
         // IMMEDIATE takes the write lock before reading max(seq), so another connection
         // cannot take the same seq between the read and the insert.
-        appendInTransaction.immediate(input);
+        return appendInTransaction.immediate(input);
       } catch (error) {
         if (isPrimaryKeyClash(error)) {
           throw new AppError("invalid", "A message with this id is already stored", {

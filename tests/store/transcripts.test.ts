@@ -242,6 +242,17 @@ describe("markReviewed, setNote and deleteConversation", () => {
     expect(transcripts.setNote("nope", "x")).toBe(false);
   });
 
+  it("does not bring back an erased conversation when a reply in flight is stored", () => {
+    append("s1", 0);
+    expect(transcripts.deleteConversation("s1")).toBe(true);
+    const stored = transcripts.appendExchange({ ...exchange("s1", 1), continues: true });
+    expect(stored).toBe(false);
+    expect(transcripts.getConversation("s1")).toBeNull();
+    // A new conversation is stored as before.
+    expect(transcripts.appendExchange({ ...exchange("s2", 2), continues: false })).toBe(true);
+    expect(transcripts.getConversation("s2")?.messages).toHaveLength(2);
+  });
+
   it("removes the messages, the feedback and the search entries with the conversation", () => {
     const { botId } = append("s1", 0, "Does microneedling hurt?");
     append("s2", 0, "Does microneedling leave marks?");
