@@ -165,11 +165,14 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
   }
 
   async function findEvidence(question: string, context?: string): Promise<Evidence | null> {
-    if (!retriever.onTopic(question, context)) return null;
+    // The question's terms are built once and serve the topic check, ranking and sentences.
+    const query = retriever.aligner.query(question, context);
+    if (!retriever.onTopic(question, context, query)) return null;
     const passages = await retriever.retrieve(question, {
       context,
       limit: PASSAGES,
       ...(deps.retrieveMode ? { mode: deps.retrieveMode } : {}),
+      query,
     });
     const relevant = passages.filter((p) => p.score >= retriever.threshold);
     if (relevant.length === 0) return null;
@@ -183,7 +186,7 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
       )
     )
       return null;
-    return { passages: relevant, query: retriever.aligner.query(question, context) };
+    return { passages: relevant, query };
   }
 
   function extractive(evidence: Evidence): ChatReply {

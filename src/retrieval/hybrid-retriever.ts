@@ -1,7 +1,12 @@
 import type { Chunk } from "../content/types.js";
 import type { EmbeddingModel } from "../embeddings/embedding-model.js";
 import { embeddingText, type SearchIndex } from "../index/search-index.js";
-import { createWordAligner, type PassageTerms, type WordAligner } from "./word-alignment.js";
+import {
+  createWordAligner,
+  type PassageTerms,
+  type QueryTerms,
+  type WordAligner,
+} from "./word-alignment.js";
 import type { WordVectors } from "../embeddings/word-vectors.js";
 import { contentWords } from "../embeddings/text.js";
 
@@ -25,12 +30,14 @@ export interface RetrieveOptions {
   limit?: number;
   /** Which candidate sources and re-ranking to use; the bench compares them. */
   mode?: "hybrid" | "dense" | "lexical" | "hybrid-no-rerank";
+  /** The question's terms (with the context), when the caller has built them already. */
+  query?: QueryTerms;
 }
 
 export interface Retriever {
   retrieve(question: string, options?: RetrieveOptions): Promise<RetrievedPassage[]>;
   /** Whether the question (with its follow-up context) shares a topic word with the corpus. */
-  onTopic(question: string, context?: string): boolean;
+  onTopic(question: string, context?: string, query?: QueryTerms): boolean;
   /** Rare words of the question that none of the passages addresses (see WordAligner). */
   unaddressed(question: string, passages: RetrievedPassage[]): string[];
   /** The aligner the retriever ranks with, for sentence selection downstream. */
@@ -126,7 +133,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
       for (const [row, e] of candidates) e.dense = cosine(vector, passageVectors[row] as number[]);
     }
 
-    const query = aligner.query(question, options.context);
+    const query = options.query ?? aligner.query(question, options.context);
     const maxRrf = 2 / (RRF_K + 1);
     const ranked: RetrievedPassage[] = [];
     for (const [row, e] of candidates) {
@@ -155,8 +162,8 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
 
   return {
     retrieve,
-    onTopic: (question, context) =>
-      aligner.sharesTopic(aligner.query(question, context), everything),
+    onTopic: (question, context, query) =>
+      aligner.sharesTopic(query ?? aligner.query(question, context), everything),
     unaddressed: (question, passages) =>
       aligner.unmatchedRareWords(
         aligner.query(question),
