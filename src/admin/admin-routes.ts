@@ -1,5 +1,6 @@
 import express, { type RequestHandler, Router } from "express";
 import { z } from "zod";
+import { DOC_ID_PATTERN } from "../content/doc-id.js";
 import { AppError } from "../errors.js";
 import { bearerToken, matchToken } from "../http/auth.js";
 import { parseWith, sendError } from "../http/errors.js";
@@ -42,7 +43,7 @@ const markdownUpload = z.strictObject({
   markdown: z.string().min(1, "The document is empty"),
 });
 
-const docIdParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "not a document id");
+const docIdParam = z.string().regex(DOC_ID_PATTERN, "not a document id");
 
 /** The admin API: the corpus documents and re-indexing. */
 export function adminRoutes(deps: AdminRouteDeps): Router {

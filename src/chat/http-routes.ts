@@ -1,7 +1,7 @@
-import express, { type Request, Router } from "express";
+import express, { Router } from "express";
 import { AppError } from "../errors.js";
 import { parseWith, requireJson, sendError } from "../http/errors.js";
-import type { MessageRateLimiter } from "../http/rate-limit.js";
+import { type MessageRateLimiter, requestAddress } from "../http/rate-limit.js";
 import type { BookingService } from "../booking/booking-service.js";
 import type { TranscriptRepository } from "../store/transcripts.js";
 import type { ChatService } from "./chat-service.js";
@@ -17,10 +17,6 @@ export interface VisitorRouteDeps {
 /** Visitor bodies are small; the admin upload has its own, larger limit. */
 const json = express.json({ limit: "16kb", type: "application/json" });
 
-function address(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? "unknown";
-}
-
 /** The visitor API: chat, conversation restore, feedback, bookings. */
 export function visitorRoutes(deps: VisitorRouteDeps): Router {
   const router = Router();
@@ -30,7 +26,7 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
     const chat = deps.chat();
     if (!chat)
       throw new AppError("unavailable", "The assistant is starting; try again in a moment");
-    const limit = await deps.limiter.consume(address(req), body.sessionId);
+    const limit = await deps.limiter.consume(requestAddress(req), body.sessionId);
     if (!limit.ok) {
       res.setHeader("Retry-After", String(limit.retryAfter));
       return sendError(res, "rate_limited", "Too many messages; please wait a moment");
@@ -58,7 +54,7 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
 
   router.post("/api/feedback", requireJson, json, async (req, res) => {
     const body = parseWith(feedbackSchema, req.body);
-    const limit = await deps.limiter.consume(address(req));
+    const limit = await deps.limiter.consume(requestAddress(req));
     if (!limit.ok) return sendError(res, "rate_limited", "Too many requests; please wait a moment");
     if (!deps.transcripts.messageBelongsTo(body.messageId, body.sessionId)) {
       throw new AppError("not_found", "No such message in this conversation");
@@ -73,7 +69,7 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
 
   router.post("/api/bookings", requireJson, json, async (req, res) => {
     const body = parseWith(bookingSchema, req.body);
-    const limit = await deps.limiter.consume(address(req));
+    const limit = await deps.limiter.consume(requestAddress(req));
     if (!limit.ok) return sendError(res, "rate_limited", "Too many requests; please wait a moment");
     const { id } = deps.bookings.submit({
       type: body.type,

@@ -111,3 +111,11 @@ export function clientAddress(
   const addresses = [remote ?? "unknown", ...chain];
   return addresses[Math.min(hops, addresses.length - 1)] as string;
 }
+
+/** The client address of an HTTP request (Express applies TRUST_PROXY to `req.ip`). */
+export function requestAddress(req: {
+  ip?: string | undefined;
+  socket: { remoteAddress?: string | undefined };
+}): string {
+  return req.ip ?? req.socket.remoteAddress ?? "unknown";
+}

@@ -1,4 +1,5 @@
-import express, { type Request, type Response, Router } from "express";
+import express, { type Response, Router } from "express";
+import { requestAddress } from "../http/rate-limit.js";
 import { z } from "zod";
 import { sessionIdSchema } from "../chat/schemas.js";
 import type { StaffAccount } from "../config.js";
@@ -138,10 +139,6 @@ function toFilter(query: z.infer<typeof exportQuery>): ExportFilter {
 
 const idParam = z.string().min(1).max(100);
 
-function address(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? "unknown";
-}
-
 /** The signed-in account; `requireStaff` ran before every route that calls this. */
 function staffName(res: Response): string {
   const name = res.locals.staffName;
@@ -171,7 +168,7 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
       if (!fromOwnOrigin(req)) {
         return sendError(res, "forbidden", "Sign in from the staff console");
       }
-      const key = address(req);
+      const key = requestAddress(req);
       const wait = await signInLimiter.blockedFor(key);
       if (wait > 0) return tooMany(res, wait);
       const body = parseWith(signInBody, req.body);
