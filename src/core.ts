@@ -3,6 +3,7 @@ import { type ClinicProfile, loadClinicProfile } from "./content/clinic.js";
 import type { Config } from "./config.js";
 import { createEmbeddingModel, type EmbeddingModel } from "./embeddings/embedding-model.js";
 import { loadWordVectors, type WordVectors } from "./embeddings/word-vectors.js";
+import { loadLexicon, type Lexicon } from "./embeddings/wordnet.js";
 import { AppError } from "./errors.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { loadIndex } from "./index/index-store.js";
@@ -19,6 +20,7 @@ export interface Core {
   config: Config;
   clinic: ClinicProfile;
   vectors: WordVectors;
+  lexicon: Lexicon;
   model: EmbeddingModel;
   index: SearchIndex;
   retriever: Retriever;
@@ -53,9 +55,10 @@ export async function loadCore(
     log?: LlmLog;
   } = {},
 ): Promise<Core> {
-  const [clinic, vectors] = await Promise.all([
+  const [clinic, vectors, lexicon] = await Promise.all([
     loadClinicProfile(config.clinicProfilePath),
     loadWordVectors(config.vectorsCacheDir),
+    loadLexicon(config.vectorsCacheDir),
   ]);
   const model = createEmbeddingModel(config, vectors);
   let index: SearchIndex;
@@ -88,16 +91,19 @@ export async function loadCore(
         ...(options.log ? { log: options.log } : {}),
       }
     : undefined;
-  const core = assemble({ config, clinic, vectors, model, index, llm });
+  const core = assemble({ config, clinic, vectors, lexicon, model, index, llm });
   return rebuilt ? { ...core, rebuilt } : core;
 }
 
-type CoreParts = Pick<Core, "config" | "clinic" | "vectors" | "model" | "index" | "llm">;
+type CoreParts = Pick<
+  Core,
+  "config" | "clinic" | "vectors" | "lexicon" | "model" | "index" | "llm"
+>;
 
 /** Wires the retriever and the answerer over an index. */
 function assemble(parts: CoreParts): Core {
-  const { config, clinic, index, model, vectors, llm } = parts;
-  const retriever = createRetriever({ index, model, vectors });
+  const { config, clinic, index, model, vectors, lexicon, llm } = parts;
+  const retriever = createRetriever({ index, model, vectors, lexicon });
   const answererDeps = {
     retriever,
     clinic,

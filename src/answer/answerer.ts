@@ -4,9 +4,9 @@ import type {
   RetrieveOptions,
   Retriever,
 } from "../retrieval/hybrid-retriever.js";
-import type { QueryTerms } from "../retrieval/word-alignment.js";
+import type { QueryTerms, RareWordMatch } from "../retrieval/word-alignment.js";
 import { composeExtractiveAnswer, createUnitSource } from "./extractive.js";
-import { detectIntent, stripMarkup, unansweredPriceQuestion } from "./intents.js";
+import { detectIntent, focusOf, stripMarkup, unansweredPriceQuestion } from "./intents.js";
 import {
   BOOKING_ANSWER,
   bookingHandoff,
@@ -39,6 +39,38 @@ export interface Answerer {
 const ANAPHORA =
   /\b(it|its|they|them|their|this|that|these|those|which ones?|which kinds?|what kinds?|what types?|what about|how about|and|also|else|more|same|there)\b/i;
 const PASSAGES = 4;
+
+/** Similarity at which a rare question word counts as addressed by a passage word. */
+export const ADDRESSED_SIMILARITY = 0.5;
+/** What the same word, or another form of it, scores: a passage that names the thing. */
+const NAMED_SIMILARITY = 0.9;
+/**
+ * Relevance of the best passage from which retrieval is confident enough to let side words
+ * go unaddressed ("on my nose and cheeks" in a question about pores).
+ */
+export const CONFIDENT_SCORE = 0.55;
+/** Share of the rare words' weight that may go unaddressed when retrieval is confident. */
+const UNADDRESSED_SHARE = 0.5;
+
+/**
+ * Whether the passages speak to what the question is specifically about, from its rare words
+ * and how well the passages match each:
+ * - a focus word (see `focusOf`) must be named in them, not merely related;
+ * - when the best passage is a confident match, side words may go unaddressed as long as
+ *   they carry at most half of the rare words' weight and the most telling word is not one
+ *   of them ("bitcoin" in "is bitcoin a good investment for my skin?");
+ * - otherwise every rare word must be addressed.
+ */
+export function addressed(rare: RareWordMatch[], focus: Set<string>, bestScore: number): boolean {
+  if (rare.some((m) => focus.has(m.word) && m.match < NAMED_SIMILARITY)) return false;
+  const missing = rare.filter((m) => m.match < ADDRESSED_SIMILARITY);
+  if (missing.length === 0) return true;
+  if (bestScore < CONFIDENT_SCORE) return false;
+  const mostTelling = rare.reduce((a, b) => (b.weight > a.weight ? b : a));
+  if (missing.includes(mostTelling)) return false;
+  const total = rare.reduce((sum, m) => sum + m.weight, 0);
+  return missing.reduce((sum, m) => sum + m.weight, 0) <= UNADDRESSED_SHARE * total;
+}
 
 /**
  * The earlier visitor text a follow-up refers to: the last visitor message, when this one
@@ -178,7 +210,8 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     if (relevant.length === 0) return null;
     // The passages must speak to what the question is specifically about.
     const top = relevant.slice(0, 3);
-    if (retriever.unaddressed(question, top).length > 0) return null;
+    const focus = new Set(contentWords(focusOf(question)));
+    if (!addressed(retriever.rareWords(query, top), focus, top[0]?.score ?? 0)) return null;
     if (
       unansweredPriceQuestion(
         question,

@@ -52,7 +52,11 @@ const SUITABILITY =
   /\b(safe|ok|okay|alright|fine|risky|dangerous|harm\w*|allowed)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though) (i|i'm|im|i've|ive|my)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
 
 const BOOKING_REQUEST =
-  /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b/;
+  /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(fit|squeeze|pencil|get) (me|us) in\b|\bsign (me|us) up\b|\b(put|send|make|submit|place) (in |through )?(a |my )?booking( request)?\b|\bbooking request for me\b|\b(free|next|earliest|available|open) (slot|appointment)s?\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b/;
+
+/** Changing or cancelling an appointment: the articles say how, it is not a new booking. */
+const CHANGE_REQUEST =
+  /\b(cancel\w*|reschedul\w*|postpon\w*|re-?arrang\w*|(move|change) (my|the|our) (appointment|booking|consultation|session))\b/;
 
 /** "How do I book?" asks for information (the booking page answers it), not for a booking. */
 const BOOKING_QUESTION =
@@ -68,7 +72,9 @@ function normalize(text: string): string {
   return text
     .normalize("NFKC")
     .replace(/[\u2018\u2019\u02bc]/g, "'")
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/\bu\b/g, "you")
+    .replace(/\bur\b/g, "your");
 }
 
 /** Removes markup so that `<script>` in a question is neither read nor matched. */
@@ -115,20 +121,46 @@ export function detectIntent(message: string): Intent {
   const text = normalize(rest);
   const clinician = clinicianIntent(text);
   if (clinician) return clinician;
-  if (BOOKING_REQUEST.test(text) && !BOOKING_QUESTION.test(text)) return { kind: "booking" };
+  if (BOOKING_REQUEST.test(text) && !BOOKING_QUESTION.test(text) && !CHANGE_REQUEST.test(text)) {
+    return { kind: "booking" };
+  }
   if (GREETING.test(text)) return { kind: "greeting" };
   return { kind: "question" };
 }
 
 const PRICE_QUESTION =
-  /\b(cost|costs|costing|price|prices|pricing|priced|how much (is|are|does|do|would|will|for|per|to)|fees?|charge|charges|expensive|cheap|afford\w*|payment|pay)\b/i;
+  /\b(cost|costs|costing|price|prices|pricing|priced|how much (is|are|does|do|would|will|for|per|to)|fees?|charge|charges|expensive|cheap|afford\w*|payment|pay|insurance|insurer|insured|covered by|cover (it|this|the cost|microneedl\w*|treatment)|financ\w*|refunds?)\b/i;
 const PRICE_FACT =
-  /[£$€]\s?\d|\b\d+\s?(pounds|dollars|euros|gbp|usd|eur)\b|\b(price|cost|fee)s?\b/i;
+  /[£$€]\s?\d|\b\d+\s?(pounds|dollars|euros|gbp|usd|eur)\b|\b(price|cost|fee|insurance|insurer|finance)s?\b/i;
 
 /**
- * A question about price can only be answered by a passage that states one: "how much is
- * a session?" must not be answered with whatever passage mentions sessions.
+ * A question about price, payment or insurance can only be answered by a passage that
+ * states one: "how much is a session?" must not be answered with whatever passage mentions
+ * sessions.
  */
 export function unansweredPriceQuestion(question: string, passageTexts: string[]): boolean {
   return PRICE_QUESTION.test(question) && !passageTexts.some((t) => PRICE_FACT.test(t));
+}
+
+/** "Do you offer X?", "do you also do X?": whether the clinic provides something. */
+const SERVICE_QUESTION =
+  /\b(do|does|can|could|will|would) (you|u|ya|you guys|you all|yall|the clinic|your clinic)( (also|even|still|ever|guys))? (do|offer|provide|use|sell|stock|carry|have|perform|give|accept|take|recommend|apply)\b(.*)$/i;
+/** "Symptoms of X", "what causes X": a question about a named condition. */
+const CONDITION_QUESTION =
+  /\b(symptoms?|signs?|causes?|cures?|treatments?|risks?|diagnos\w*|medication|medicine) (of|for)\b(.*)$|\bwhat causes\b(.*)$/i;
+
+/**
+ * The part of a question that a passage must name, not merely relate to: what a service
+ * question asks for ("laser hair removal" in "do you also do laser hair removal?"), or the
+ * condition a question is about ("type 2 diabetes" in "symptoms of type 2 diabetes"). A
+ * passage comparing microneedling with laser treatments does not say the clinic removes
+ * hair. Empty when the question has no such part.
+ */
+export function focusOf(question: string): string {
+  const text = stripMarkup(question).replace(/[\u2018\u2019\u02bc]/g, "'");
+  const service = SERVICE_QUESTION.exec(text);
+  if (service) return service[6] ?? "";
+  const condition = CONDITION_QUESTION.exec(text);
+  if (condition) return condition[3] ?? condition[4] ?? "";
+  return "";
 }

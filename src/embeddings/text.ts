@@ -44,13 +44,30 @@ const CHAT_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ["abt", "about"],
   ["bc", "because"],
   ["cuz", "because"],
+  ["tho", "though"],
+  ["ya", "you"],
+  ["gonna", "going"],
+  ["wanna", "want"],
 ]);
+
+const isContentWord = (w: string) => w.length > 1 && !STOP_WORDS.has(w);
 
 /** Tokens that carry meaning: chat spellings mended, stop words and single characters dropped. */
 export function contentWords(text: string): string[] {
   return tokenize(text)
     .map((w) => CHAT_SPELLINGS.get(w) ?? w)
-    .filter((w) => w.length > 1 && !STOP_WORDS.has(w));
+    .filter(isContentWord);
+}
+
+/**
+ * Content words, each with the token after it (stop word or not, "" at the end), so a
+ * phrase such as "sink in" or "put on" can be read as one.
+ */
+export function contentWordsWithNext(text: string): { word: string; next: string }[] {
+  const tokens = tokenize(text).map((w) => CHAT_SPELLINGS.get(w) ?? w);
+  return tokens.flatMap((word, i) =>
+    isContentWord(word) ? [{ word, next: tokens[i + 1] ?? "" }] : [],
+  );
 }
 
 /** Porter stem, for matching "scars" to "scar" where word vectors have no entry. */

@@ -5,9 +5,11 @@ import {
   createWordAligner,
   type PassageTerms,
   type QueryTerms,
+  type RareWordMatch,
   type WordAligner,
 } from "./word-alignment.js";
 import type { WordVectors } from "../embeddings/word-vectors.js";
+import type { Lexicon } from "../embeddings/wordnet.js";
 import { contentWords } from "../embeddings/text.js";
 
 /** A passage found for a question, with the scores that ranked it. */
@@ -38,8 +40,8 @@ export interface Retriever {
   retrieve(question: string, options?: RetrieveOptions): Promise<RetrievedPassage[]>;
   /** Whether the question (with its follow-up context) shares a topic word with the corpus. */
   onTopic(question: string, context?: string, query?: QueryTerms): boolean;
-  /** Rare words of the question that none of the passages addresses (see WordAligner). */
-  unaddressed(question: string, passages: RetrievedPassage[]): string[];
+  /** The question's rare words and how well the passages together match each (see WordAligner). */
+  rareWords(query: QueryTerms, passages: RetrievedPassage[]): RareWordMatch[];
   /** The aligner the retriever ranks with, for sentence selection downstream. */
   readonly aligner: WordAligner;
   /** Passages with a relevance at or above this answer the question. */
@@ -77,6 +79,7 @@ export interface RetrieverDeps {
   index: SearchIndex;
   model: EmbeddingModel;
   vectors: WordVectors;
+  lexicon: Lexicon;
 }
 
 /**
@@ -90,6 +93,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
   const texts = index.chunks.map(embeddingText);
   const aligner = createWordAligner(deps.vectors, {
     vocabulary: texts.flatMap((t) => contentWords(t)),
+    lexicon: deps.lexicon,
   });
   const passageTerms: PassageTerms[] = texts.map((t) => aligner.passage(t));
   const count = index.chunks.length;
@@ -164,9 +168,9 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     retrieve,
     onTopic: (question, context, query) =>
       aligner.sharesTopic(query ?? aligner.query(question, context), everything),
-    unaddressed: (question, passages) =>
-      aligner.unmatchedRareWords(
-        aligner.query(question),
+    rareWords: (query, passages) =>
+      aligner.rareWords(
+        query,
         aligner.merge(passages.map((p) => passageTerms[p.row] as PassageTerms)),
       ),
     aligner,

@@ -1,15 +1,25 @@
 import { distance } from "fastest-levenshtein";
 import { rarityWeight } from "../embeddings/local-embeddings.js";
-import { contentWords, stem as porterStem } from "../embeddings/text.js";
+import { contentWords, contentWordsWithNext, stem as porterStem } from "../embeddings/text.js";
 import type { WordVectors } from "../embeddings/word-vectors.js";
+import type { Lexicon } from "../embeddings/wordnet.js";
 
 /** The words of a question, each with how much it matters. */
 export interface QueryTerms {
   words: string[];
+  /** A two-word phrase each word starts, if the lexicon knows it ("sink in"), else "". */
+  phrases: string[];
   rows: Int32Array;
   stems: string[];
   weights: Float64Array;
   totalWeight: number;
+}
+
+/** A rare question word, its weight, and its best match in a passage (0..1). */
+export interface RareWordMatch {
+  word: string;
+  weight: number;
+  match: number;
 }
 
 /** The distinct words of a passage (or sentence), ready to be aligned against. */
@@ -28,7 +38,7 @@ export const RARE_RANK = 2000;
 /** Word-vector similarity that counts as the same topic word ("scar" and "scarring"). */
 const TOPIC_SIMILARITY = 0.75;
 /** Similarity at which a rare question word counts as addressed by a passage word. */
-const RARE_MATCH_SIMILARITY = 0.5;
+
 /** Vocabulary ranks past this are mostly misspellings and oddities in the word vectors. */
 const ODD_WORD_RANK = 20_000;
 /** What two forms of one word ("saggy", "sagging") score, short of the same stem. */
@@ -39,6 +49,18 @@ const SUFFIXES = new Set(
     "|",
   ),
 );
+/**
+ * What a WordNet relation scores: the same sense ("put on" and "apply"), or one a kind of
+ * the other ("facelift" and "surgery", "hole" and "puncture"). Below TOPIC_SIMILARITY, so a
+ * relation alone never makes an off-topic question on-topic, and above the similarity that counts as addressing a rare word (0.5),
+ * so a rare word related to a passage word is addressed by it.
+ */
+const SAME_SENSE_SIMILARITY = 0.72;
+const KIND_OF_SIMILARITY = 0.66;
+/** Corpus words more frequent than this are too general for a WordNet relation to count. */
+const RELATED_WORD_RANK = 1000;
+/** How many "is a kind of" steps up from a question word still relate it to a passage word. */
+const KIND_OF_STEPS = 2;
 /** Similarity rows kept per aligner, bounded by their total size. */
 const ROW_CACHE_BYTES = 32 * 1024 * 1024;
 
@@ -59,6 +81,8 @@ export interface AlignerOptions {
    * unknown question word one typo away from one of them is read as that word.
    */
   vocabulary: readonly string[];
+  /** Word senses and "kind of" links (WordNet), for relations the vectors miss. */
+  lexicon?: Lexicon;
 }
 
 /**
@@ -86,11 +110,11 @@ export interface WordAligner {
    */
   sharesTopic(query: QueryTerms, passage: PassageTerms): boolean;
   /**
-   * The rare question words (past `RARE_RANK`, or unknown) that nothing in the passages
-   * matches: "numbing" in "do you use numbing cream?" when no passage speaks of it. A
-   * question whose most telling word goes unanswered is not answered by these passages.
+   * The rare question words (past `RARE_RANK`, or unknown), each with how well the passage
+   * matches it: "numbing" in "do you use numbing cream?" finds nothing when no passage speaks
+   * of it. A question whose telling words go unanswered is not answered by the passage.
    */
-  unmatchedRareWords(query: QueryTerms, passage: PassageTerms): string[];
+  rareWords(query: QueryTerms, passage: PassageTerms): RareWordMatch[];
 }
 
 export function createWordAligner(vectors: WordVectors, options: AlignerOptions): WordAligner {
@@ -124,6 +148,56 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   const vocabStems = vocabWords.map(stemOf);
   const mendable = vocabWords.filter((w) => w.length >= 4);
 
+  // The vocabulary's word senses, and the senses just above them, each listing its slots.
+  const lexicon = options.lexicon;
+  const slotsBySense = new Map<number, number[]>();
+  const slotsByBroader = new Map<number, number[]>();
+  const push = (map: Map<number, number[]>, key: number, slot: number) => {
+    const list = map.get(key);
+    if (list) list.push(slot);
+    else map.set(key, [slot]);
+  };
+  function relateSlot(slot: number) {
+    if (!lexicon) return;
+    // Everyday words ("change", "make", "side") sit above half the language; a question
+    // word being a kind of one of them says nothing about the passage.
+    const row = vocabRows[slot] as number;
+    if (row >= 0 && row < RELATED_WORD_RANK) return;
+    for (const sense of lexicon.senses(vocabWords[slot] as string)) {
+      push(slotsBySense, sense, slot);
+      for (const up of lexicon.broader(sense)) push(slotsByBroader, up, slot);
+    }
+  }
+  vocabWords.forEach((_, slot) => relateSlot(slot));
+
+  /**
+   * Raises `out` (similarities to the vocabulary) where WordNet relates the question word, or
+   * the phrase it starts, to a corpus word: a shared sense, the question word a kind of the
+   * corpus word (up to KIND_OF_STEPS up), or the corpus word a kind of the question word.
+   */
+  function relate(word: string, phrase: string, out: Float32Array) {
+    if (!lexicon) return;
+    const raise = (slots: number[] | undefined, sim: number) => {
+      for (const slot of slots ?? []) if ((out[slot] as number) < sim) out[slot] = sim;
+    };
+    const senses = phrase
+      ? [...lexicon.senses(word), ...lexicon.senses(phrase)]
+      : lexicon.senses(word);
+    let level: readonly number[] = senses;
+    for (const sense of senses) {
+      raise(slotsBySense.get(sense), SAME_SENSE_SIMILARITY);
+      raise(slotsByBroader.get(sense), KIND_OF_SIMILARITY);
+    }
+    for (let step = 0; step < KIND_OF_STEPS; step++) {
+      // Past one step only the noun hierarchy is reliable ("facelift" → plastic surgery →
+      // surgery); verbs climb to "change" and "make" at once.
+      level = level.flatMap((sense) =>
+        step === 0 || lexicon.isNoun(sense) ? lexicon.broader(sense) : [],
+      );
+      for (const sense of level) raise(slotsBySense.get(sense), KIND_OF_SIMILARITY);
+    }
+  }
+
   /** One or two edits away from a corpus word ("microneedlin"), for unknown or odd words. */
   function mend(word: string): string {
     const row = vectors.lookup(word);
@@ -145,8 +219,9 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   // Per question word: its match strength (before the floor) with every vocabulary word.
   const rowCache = new Map<string, Float32Array>();
   const maxRows = Math.max(64, Math.floor(ROW_CACHE_BYTES / (4 * Math.max(1, vocabWords.length))));
-  function similarities(word: string): Float32Array {
-    const cached = rowCache.get(word);
+  function similarities(word: string, phrase = ""): Float32Array {
+    const key = phrase ? `${word} ${phrase}` : word;
+    const cached = rowCache.get(key);
     if (cached) return cached;
     const row = vectors.lookup(word);
     const s = stemOf(word);
@@ -160,15 +235,16 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       }
       out[i] = sim;
     }
+    relate(word, phrase, out);
     if (rowCache.size >= maxRows) rowCache.delete(rowCache.keys().next().value as string);
-    rowCache.set(word, out);
+    rowCache.set(key, out);
     return out;
   }
 
   /** The best match of a question word in a passage, 0..1 (1: same stem). */
-  function bestMatch(word: string, passage: PassageTerms): number {
+  function bestMatch(word: string, phrase: string, passage: PassageTerms): number {
     if (passage.stems.has(stemOf(word))) return 1;
-    const sims = similarities(word);
+    const sims = similarities(word, phrase);
     let best = 0;
     const slots = passage.slots;
     for (let j = 0; j < slots.length; j++) {
@@ -180,15 +256,17 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
 
   return {
     query(text, contextText, contextWeight = 0.5) {
-      const seen = new Map<string, { word: string; row: number; weight: number }>();
+      const seen = new Map<string, { word: string; phrase: string; row: number; weight: number }>();
       const add = (source: string, factor: number) => {
-        for (const raw of contentWords(source)) {
+        for (const { word: raw, next } of contentWordsWithNext(source)) {
           const word = mend(raw);
           const row = vectors.lookup(word);
           const weight = rarityWeight(vectors, row) * factor;
           const s = stemOf(word);
+          const candidate = next ? `${word}_${next}` : "";
+          const phrase = candidate && lexicon?.senses(candidate).length ? candidate : "";
           const prior = seen.get(s);
-          if (!prior || prior.weight < weight) seen.set(s, { word, row, weight });
+          if (!prior || prior.weight < weight) seen.set(s, { word, phrase, row, weight });
         }
       };
       if (contextText) add(contextText, contextWeight);
@@ -197,6 +275,7 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       const weights = Float64Array.from(entries, ([, e]) => e.weight);
       return {
         words: entries.map(([, e]) => e.word),
+        phrases: entries.map(([, e]) => e.phrase),
         rows: Int32Array.from(entries, ([, e]) => e.row),
         stems: entries.map(([s]) => s),
         weights,
@@ -223,7 +302,7 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       if (query.totalWeight === 0) return 0;
       let sum = 0;
       for (let i = 0; i < query.words.length; i++) {
-        const best = bestMatch(query.words[i] as string, passage);
+        const best = bestMatch(query.words[i] as string, query.phrases[i] as string, passage);
         const credit = best >= 1 ? 1 : Math.max(0, (best - floor) / (1 - floor));
         sum += (query.weights[i] as number) * credit;
       }
@@ -234,7 +313,7 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       for (let i = 0; i < query.words.length; i++) {
         if (!specific(query.rows[i] as number)) continue;
         if (passage.stems.has(query.stems[i] as string)) return true;
-        const sims = similarities(query.words[i] as string);
+        const sims = similarities(query.words[i] as string, query.phrases[i] as string);
         for (const slot of passage.slots) {
           if (specific(vocabRows[slot] as number) && (sims[slot] as number) >= TOPIC_SIMILARITY) {
             return true;
@@ -243,16 +322,16 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       }
       return false;
     },
-    unmatchedRareWords(query, passage) {
-      const missing: string[] = [];
+    rareWords(query, passage) {
+      const found: RareWordMatch[] = [];
       for (let i = 0; i < query.words.length; i++) {
         const row = query.rows[i] as number;
         if (row >= 0 && row < RARE_RANK) continue;
-        if (bestMatch(query.words[i] as string, passage) < RARE_MATCH_SIMILARITY) {
-          missing.push(query.words[i] as string);
-        }
+        const word = query.words[i] as string;
+        const match = bestMatch(word, query.phrases[i] as string, passage);
+        found.push({ word, weight: query.weights[i] as number, match });
       }
-      return missing;
+      return found;
     },
   };
 
@@ -267,6 +346,7 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     rows[slot] = vectors.lookup(word);
     vocabRows = rows;
     vocabStems.push(stemOf(word));
+    relateSlot(slot);
     rowCache.clear();
     return slot;
   }

@@ -119,6 +119,42 @@ describe("createAnswerer (extractive)", () => {
     expect(reply).toMatchObject({ grounded: false, citations: [] });
   });
 
+  it("answers when only side words of a well-matched question go unaddressed", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "can microneedling make the pores on my nose and chin look smaller",
+    });
+    expect(reply.grounded).toBe(true);
+    expect(reply.citations[0]?.section).toMatch(/Smoother Canvas|Pore Size/);
+  });
+
+  it("does not answer a service question whose subject the articles only relate to", async () => {
+    for (const message of [
+      "do you also offer laser tattoo removal?",
+      "Do you use numbing gel before a session?",
+      "what are the first signs of kidney disease?",
+    ]) {
+      const reply = await core.answerer.answerQuestion({ message });
+      expect(reply, message).toMatchObject({ grounded: false, citations: [] });
+    }
+  });
+
+  it("finds a passage through WordNet where the visitor's word is not the article's", async () => {
+    // "facelift" is a kind of surgery ("invasive surgeries" in the introduction).
+    const reply = await core.answerer.answerQuestion({
+      message: "how invasive is it compared to a facelift?",
+    });
+    expect(reply.grounded).toBe(true);
+    expect(reply.answer).toMatch(/invasive surgeries/);
+  });
+
+  it("answers a cancellation from the articles instead of taking a new booking", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "I have to cancel my consultation next week, what should I do?",
+    });
+    expect(reply.handoff?.kind).not.toBe("booking");
+    expect(reply.citations[0]?.section).toBe("Changing or cancelling");
+  });
+
   it("hands a booking request to booking with the clinic's contact details", async () => {
     const reply = await core.answerer.answerQuestion({
       message: "I'd like to book a consultation",

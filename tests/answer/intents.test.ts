@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectIntent } from "../../src/answer/intents.js";
+import { detectIntent, focusOf, unansweredPriceQuestion } from "../../src/answer/intents.js";
 
 describe("detectIntent", () => {
   it.each([
@@ -8,6 +8,10 @@ describe("detectIntent", () => {
     "Please make an appointment for me next week",
     "Book me in for microneedling",
     "Could someone call me back to arrange a first appointment?",
+    "could u squeeze us in on friday",
+    "Please sign me up for a consultation",
+    "can you put a booking through for me",
+    "whats your earliest slot next week? i'll take it",
   ])("hands a booking request to booking: %s", (message) => {
     expect(detectIntent(message)).toEqual({ kind: "booking" });
   });
@@ -16,6 +20,8 @@ describe("detectIntent", () => {
     "How do I book a consultation?",
     "What happens at a consultation?",
     "Can this chat book me in or do I have to phone?",
+    "I need to cancel my appointment on Thursday, sorry",
+    "something came up, can I reschedule my consultation?",
   ])("treats a question about booking as a question for the articles: %s", (message) => {
     expect(detectIntent(message).kind).toBe("question");
   });
@@ -78,5 +84,33 @@ describe("detectIntent", () => {
   it("recognises a greeting on its own", () => {
     expect(detectIntent("Hello!").kind).toBe("greeting");
     expect(detectIntent("Hello, does it hurt?").kind).toBe("question");
+  });
+});
+
+describe("focusOf", () => {
+  it.each([
+    ["do you also do laser hair removal?", "laser hair removal?"],
+    ["Do you guys offer chemical peels", "chemical peels"],
+    ["Does the clinic use numbing cream", "numbing cream"],
+    ["what are the signs of rosacea", "rosacea"],
+    ["What causes melasma?", "melasma?"],
+  ])("names what a service or condition question is about: %s", (question, focus) => {
+    expect(focusOf(question).trim()).toBe(focus);
+  });
+
+  it("is empty for an ordinary question", () => {
+    expect(focusOf("does microneedling help acne scars?")).toBe("");
+  });
+});
+
+describe("unansweredPriceQuestion", () => {
+  it("needs a passage that states a price or insurance terms", () => {
+    const passages = ["Microneedling improves the quality of the skin."];
+    expect(unansweredPriceQuestion("will my insurance cover it?", passages)).toBe(true);
+    expect(unansweredPriceQuestion("how much is a session?", passages)).toBe(true);
+    expect(unansweredPriceQuestion("is it painful?", passages)).toBe(false);
+    expect(unansweredPriceQuestion("how much is a session?", ["A session costs £150."])).toBe(
+      false,
+    );
   });
 });

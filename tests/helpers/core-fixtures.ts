@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { loadWordVectors, type WordVectors } from "../../src/embeddings/word-vectors.js";
+import { loadLexicon, type Lexicon } from "../../src/embeddings/wordnet.js";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 export const SHIPPED_CORPUS = path.join(REPO_ROOT, "corpus");
@@ -13,6 +14,14 @@ let vectors: Promise<WordVectors> | undefined;
 export function testVectors(): Promise<WordVectors> {
   vectors ??= loadWordVectors(loadConfig({}).vectorsCacheDir);
   return vectors;
+}
+
+let lexicon: Promise<Lexicon> | undefined;
+
+/** The real WordNet lexicon, loaded once per test worker from the shared cache. */
+export function testLexicon(): Promise<Lexicon> {
+  lexicon ??= loadLexicon(loadConfig({}).vectorsCacheDir);
+  return lexicon;
 }
 
 /** A temporary folder, with a function to remove it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createWordAligner, sameWordForm } from "../../src/retrieval/word-alignment.js";
 import { contentWords } from "../../src/embeddings/text.js";
-import { testVectors } from "../helpers/core-fixtures.js";
+import { testLexicon, testVectors } from "../helpers/core-fixtures.js";
 
 const PASSAGE =
   "Fine lines and deep wrinkles begin to form, particularly around the eyes, leading to sagging skin.";
@@ -32,13 +32,34 @@ describe("createWordAligner", () => {
     expect(aligner.query("does microneedlin hurt").words).toContain("microneedling");
   });
 
-  it("names the rare question words no passage addresses", async () => {
+  it("says how well a passage matches each rare question word", async () => {
     const aligner = createWordAligner(await testVectors(), { vocabulary: contentWords(PASSAGE) });
     const passage = aligner.passage(PASSAGE);
-    expect(
-      aligner.unmatchedRareWords(aligner.query("do you use numbing cream on wrinkles"), passage),
-    ).toContain("numbing");
-    expect(aligner.unmatchedRareWords(aligner.query("does it help wrinkles"), passage)).toEqual([]);
+    const rare = aligner.rareWords(aligner.query("do you use numbing cream on wrinkles"), passage);
+    const match = (word: string) => rare.find((m) => m.word === word)?.match;
+    expect(match("numbing")).toBeLessThan(0.5);
+    expect(match("wrinkles")).toBe(1);
+    expect(rare.every((m) => m.weight > 0)).toBe(true);
+  });
+
+  it("relates words through WordNet that the word vectors keep apart", async () => {
+    const vocabulary = contentWords(
+      "Punctures in the skin, invasive surgeries, and serums that penetrate deeply.",
+    );
+    const vectors = await testVectors();
+    const plain = createWordAligner(vectors, { vocabulary });
+    const related = createWordAligner(vectors, { vocabulary, lexicon: await testLexicon() });
+    const passage = (a: typeof plain) => a.passage(vocabulary.join(" "));
+    const best = (a: typeof plain, question: string, word: string) =>
+      a.rareWords(a.query(question), passage(a)).find((m) => m.word === word)?.match ?? 0;
+    // A facelift is a kind of surgery, a puncture a kind of hole, "sink in" means "penetrate".
+    expect(best(related, "is it like a facelift", "facelift")).toBeGreaterThanOrEqual(0.6);
+    expect(best(related, "poking holes in my face", "holes")).toBeGreaterThanOrEqual(0.6);
+    expect(best(related, "my serums never sink in", "sink")).toBeGreaterThanOrEqual(0.6);
+    expect(best(plain, "is it like a facelift", "facelift")).toBeLessThan(0.5);
+    expect(best(plain, "my serums never sink in", "sink")).toBeLessThan(0.5);
+    // Not a relation: words that merely share a broad class.
+    expect(best(related, "symptoms of diabetes", "diabetes")).toBeLessThan(0.72);
   });
 
   it("tells a question that shares the corpus's topic from everyday small talk", async () => {
