@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DOC_ID_PATTERN, docIdFromFileName } from "../content/doc-id.js";
-import { loadCorpus, parseDocument } from "../content/load-corpus.js";
+import { isArticleCandidate, loadCorpus, parseDocument } from "../content/load-corpus.js";
 import { AppError } from "../errors.js";
 import type { SearchIndex } from "../index/search-index.js";
 
@@ -36,9 +36,7 @@ const EXTENSION_BY_TYPE: Record<string, string> = {
 /** The corpus files (one per document) whose name gives this document id. */
 async function filesOf(corpusDir: string, docId: string): Promise<string[]> {
   const names = await readdir(corpusDir).catch(() => [] as string[]);
-  return names.filter(
-    (name) => !name.startsWith(".") && name !== "clinic.json" && docIdFromFileName(name) === docId,
-  );
+  return names.filter((name) => isArticleCandidate(name) && docIdFromFileName(name) === docId);
 }
 
 /** The corpus documents, with their size and how many passages the index in service has of each. */

@@ -63,12 +63,15 @@ const UNADDRESSED_SHARE = 0.5;
  */
 export function addressed(rare: RareWordMatch[], focus: Set<string>, bestScore: number): boolean {
   if (rare.some((m) => focus.has(m.word) && m.match < NAMED_SIMILARITY)) return false;
-  const missing = rare.filter((m) => m.match < ADDRESSED_SIMILARITY);
+  // A visitor's word from the glossary ("soak" in "soak in") stands for the articles' term,
+  // which is among the rare words in its place.
+  const own = rare.filter((m) => !m.glossed);
+  const missing = own.filter((m) => m.match < ADDRESSED_SIMILARITY);
   if (missing.length === 0) return true;
   if (bestScore < CONFIDENT_SCORE) return false;
-  const mostTelling = rare.reduce((a, b) => (b.weight > a.weight ? b : a));
+  const mostTelling = own.reduce((a, b) => (b.weight > a.weight ? b : a));
   if (missing.includes(mostTelling)) return false;
-  const total = rare.reduce((sum, m) => sum + m.weight, 0);
+  const total = own.reduce((sum, m) => sum + m.weight, 0);
   return missing.reduce((sum, m) => sum + m.weight, 0) <= UNADDRESSED_SHARE * total;
 }
 

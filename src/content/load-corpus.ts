@@ -1,3 +1,4 @@
+import { GLOSSARY_FILE } from "./glossary.js";
 import { createHash } from "node:crypto";
 import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -32,7 +33,7 @@ function unsupportedReason(file: string): string {
 }
 
 /** Files in the corpus directory that are not articles and are not worth a "skipped" line. */
-const NOT_ARTICLES = new Set(["clinic.json"]);
+const NOT_ARTICLES = new Set(["clinic.json", GLOSSARY_FILE]);
 
 /** Default size limit per file: far above any article, low enough to keep a stray dump out. */
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -106,8 +107,8 @@ export function parseDocument(file: string, bytes: Buffer | string): SourceDocum
 }
 
 /**
- * Loads every article in a corpus directory (not its subdirectories). Dotfiles and `clinic.json`
- * are ignored; every other file that cannot be used is listed in `skipped` with the reason, and
+ * Loads every article in a corpus directory (not its subdirectories). Dotfiles, `clinic.json`
+ * and `glossary.json` are ignored; every other file that cannot be used is listed in `skipped` with the reason, and
  * when two files give the same id (`faq.md`, `faq.txt`) the first by file name wins.
  * A bad file never makes this throw.
  *
@@ -147,7 +148,8 @@ export async function loadCorpus(
 
 const FOLDER_REASON = "it is a folder; only files directly in the corpus folder are read";
 
-function isArticleCandidate(name: string): boolean {
+/** Whether a corpus file name can hold an article (not a dotfile, the profile or the glossary). */
+export function isArticleCandidate(name: string): boolean {
   return !name.startsWith(".") && !NOT_ARTICLES.has(name);
 }
 

@@ -21,6 +21,8 @@ export interface WordVectors {
   readonly size: number;
   /** Row of a word, or -1 when the word is not in the vocabulary. */
   lookup(word: string): number;
+  /** The word at a row (rows run from the most frequent word). */
+  word(row: number): string;
   /** The unit vector at a row (a view, not a copy). */
   vector(row: number): Float32Array;
   /** Cosine similarity of two rows. */
@@ -46,10 +48,12 @@ class PackedWordVectors implements WordVectors {
   readonly dimensions: number;
   readonly size: number;
   private readonly rows: Map<string, number>;
+  private readonly words: string[];
   private readonly data: Float32Array;
 
   constructor(id: string, words: string[], data: Float32Array, dimensions: number) {
     this.id = id;
+    this.words = words;
     this.dimensions = dimensions;
     this.size = words.length;
     this.data = data;
@@ -62,6 +66,10 @@ class PackedWordVectors implements WordVectors {
 
   lookup(word: string): number {
     return this.rows.get(word) ?? -1;
+  }
+
+  word(row: number): string {
+    return this.words[row] ?? "";
   }
 
   vector(row: number): Float32Array {

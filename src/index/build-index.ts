@@ -3,6 +3,7 @@ import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { chunkDocument, DEFAULT_CHUNK_CHARS } from "../content/chunk.js";
 import { loadCorpus } from "../content/load-corpus.js";
+import { GLOSSARY_FILE, type Glossary, loadGlossary } from "../content/glossary.js";
 import type { Chunk, SkippedFile, SourceDocument } from "../content/types.js";
 import type { EmbeddingModel } from "../embeddings/embedding-model.js";
 import { AppError } from "../errors.js";
@@ -46,9 +47,10 @@ export interface BuildSummary {
   buildDir: string;
 }
 
-export function corpusHash(documents: SourceDocument[]): string {
+export function corpusHash(documents: SourceDocument[], glossary?: Glossary): string {
   const hash = createHash("sha256");
   for (const doc of documents) hash.update(`${doc.docId}\0${doc.contentHash}\n`);
+  if (glossary && glossary.terms.length > 0) hash.update(`glossary\0${JSON.stringify(glossary)}`);
   return hash.digest("hex");
 }
 
@@ -64,6 +66,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const progress = options.onProgress ?? (() => {});
 
   const { documents, skipped } = await loadCorpus(options.corpusDir);
+  const { glossary, problem } = await loadGlossary(options.corpusDir);
+  if (problem) skipped.push({ file: GLOSSARY_FILE, reason: problem });
   progress({ phase: "load", done: documents.length, total: documents.length });
   if (documents.length === 0) {
     const reasons = skipped.map((s) => `${s.file}: ${s.reason}`).join("; ");
@@ -123,7 +127,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     dimensions,
     documents: documents.length,
     chunks: chunks.length,
-    corpusHash: corpusHash(documents),
+    corpusHash: corpusHash(documents, glossary),
+    glossaryTerms: glossary.terms.length,
     builtAt: builtAt.toISOString(),
     chunkChars,
     hnsw: { space: "cosine", m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION },
@@ -135,6 +140,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     chunks,
     dense,
     lexicalJson,
+    glossary,
   });
   await cache.save();
   progress({ phase: "save", done: 1, total: 1 });

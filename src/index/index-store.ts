@@ -5,6 +5,7 @@ import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { z } from "zod";
 import type { Chunk, SourceDocument } from "../content/types.js";
+import { EMPTY_GLOSSARY, type Glossary, glossarySchema } from "../content/glossary.js";
 import { AppError } from "../errors.js";
 import { loadLexicalIndex } from "./lexical.js";
 import { type IndexManifest, manifestSchema, type SearchIndex } from "./search-index.js";
@@ -13,7 +14,7 @@ import { type IndexManifest, manifestSchema, type SearchIndex } from "./search-i
  * Layout under DATA_DIR/index/:
  *   CURRENT                  the id of the build in service (replaced by an atomic rename)
  *   builds/<id>/             one complete build: manifest.json, chunks.json, documents.json,
- *                            dense.hnsw, lexical.json
+ *                            dense.hnsw, lexical.json, glossary.json
  *   builds/.tmp-<pid>-<id>/  a build being written; never read, removed once its writer is gone
  * A build becomes visible only when CURRENT names it, so a crash at any point leaves the
  * previous build serving.
@@ -25,6 +26,7 @@ const FILES = {
   documents: "documents.json",
   dense: "dense.hnsw",
   lexical: "lexical.json",
+  glossary: "glossary.json",
 } as const;
 
 /** Builds kept besides the current one, so a bad content change can be rolled back by hand. */
@@ -60,6 +62,7 @@ export interface IndexBuild {
   chunks: Chunk[];
   dense: hnswlib.HierarchicalNSW;
   lexicalJson: string;
+  glossary: Glossary;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function saveIndex(indexDir: string, build: IndexBuild): Promise<st
     await writeDurable(path.join(tmp, FILES.lexical), build.lexicalJson);
     await writeDurable(path.join(tmp, FILES.chunks), JSON.stringify(build.chunks));
     await writeDurable(path.join(tmp, FILES.documents), JSON.stringify(build.documents));
+    await writeDurable(path.join(tmp, FILES.glossary), JSON.stringify(build.glossary));
     // The manifest goes last: a folder with a manifest is a complete build.
     await writeDurable(path.join(tmp, FILES.manifest), JSON.stringify(build.manifest, null, 2));
     await rename(tmp, final);
@@ -163,6 +167,11 @@ export async function loadIndex(
       await readFile(path.join(dir, FILES.documents), "utf8"),
     ) as SourceDocument[];
     const lexical = loadLexicalIndex(await readFile(path.join(dir, FILES.lexical), "utf8"));
+    // Builds from before the glossary have no file: they have no glossary.
+    const glossaryPath = path.join(dir, FILES.glossary);
+    const glossary = existsSync(glossaryPath)
+      ? glossarySchema.parse(JSON.parse(await readFile(glossaryPath, "utf8")))
+      : EMPTY_GLOSSARY;
     const dense = new hnswlib.HierarchicalNSW("cosine", manifest.dimensions);
     if (chunks.length > 0) {
       await dense.readIndex(path.join(dir, FILES.dense));
@@ -171,7 +180,7 @@ export async function loadIndex(
     if (chunks.length !== manifest.chunks || dense.getCurrentCount() !== chunks.length) {
       throw new Error("chunk counts do not match the manifest");
     }
-    return { manifest, documents, chunks, dense, lexical };
+    return { manifest, documents, chunks, dense, lexical, glossary };
   } catch (cause) {
     throw new AppError("index_missing", `The index in ${dir} is damaged; re-run ingest`, {
       cause,

@@ -3,6 +3,7 @@ import type MiniSearch from "minisearch";
 import { z } from "zod";
 import type { Chunk, SourceDocument } from "../content/types.js";
 import type { LexicalDocument } from "./lexical.js";
+import type { Glossary } from "../content/glossary.js";
 
 export const INDEX_FORMAT_VERSION = 1;
 
@@ -13,8 +14,10 @@ export const manifestSchema = z.object({
   dimensions: z.number().int().positive(),
   documents: z.number().int().nonnegative(),
   chunks: z.number().int().nonnegative(),
-  /** sha256 over every document's id and content hash: equal hashes, equal corpus. */
+  /** sha256 over every document's id and content hash, and the glossary: equal hashes, equal corpus. */
   corpusHash: z.string(),
+  /** Entries of the clinic's glossary built into the index (0 for indexes built before it). */
+  glossaryTerms: z.number().int().nonnegative().default(0),
   builtAt: z.string(),
   chunkChars: z.number().int().positive(),
   hnsw: z.object({
@@ -37,6 +40,8 @@ export interface SearchIndex {
   chunks: Chunk[];
   dense: HierarchicalNSW;
   lexical: MiniSearch<LexicalDocument>;
+  /** The clinic's lay-term glossary, as it was when the index was built. */
+  glossary: Glossary;
 }
 
 /** The text embedded for a passage: its place in the document helps it match questions. */

@@ -94,6 +94,7 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
   const aligner = createWordAligner(deps.vectors, {
     vocabulary: texts.flatMap((t) => contentWords(t)),
     lexicon: deps.lexicon,
+    glossary: index.glossary,
   });
   const passageTerms: PassageTerms[] = texts.map((t) => aligner.passage(t));
   const count = index.chunks.length;

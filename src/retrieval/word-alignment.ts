@@ -1,14 +1,22 @@
 import { distance } from "fastest-levenshtein";
 import { rarityWeight } from "../embeddings/local-embeddings.js";
-import { contentWords, contentWordsWithNext, stem as porterStem } from "../embeddings/text.js";
+import {
+  contentWords,
+  contentWordsWithNext,
+  stem as porterStem,
+  tokenize,
+} from "../embeddings/text.js";
 import type { WordVectors } from "../embeddings/word-vectors.js";
 import type { Lexicon } from "../embeddings/wordnet.js";
+import type { Glossary } from "../content/glossary.js";
 
 /** The words of a question, each with how much it matters. */
 export interface QueryTerms {
   words: string[];
   /** A two-word phrase each word starts, if the lexicon knows it ("sink in"), else "". */
   phrases: string[];
+  /** Whether each word is part of a glossary phrase, whose term the query also holds. */
+  glossed: boolean[];
   rows: Int32Array;
   stems: string[];
   weights: Float64Array;
@@ -20,6 +28,8 @@ export interface RareWordMatch {
   word: string;
   weight: number;
   match: number;
+  /** Part of a glossary phrase: the term it stands for is checked in its place. */
+  glossed: boolean;
 }
 
 /** The distinct words of a passage (or sentence), ready to be aligned against. */
@@ -39,6 +49,10 @@ export const RARE_RANK = 2000;
 const TOPIC_SIMILARITY = 0.75;
 /** Similarity at which a rare question word counts as addressed by a passage word. */
 
+/** How many of the most frequent English words a misspelt question word is checked against. */
+const SPELLING_WORDS = 30_000;
+/** Spelling corrections remembered per aligner. */
+const MENDED_WORDS = 10_000;
 /** Vocabulary ranks past this are mostly misspellings and oddities in the word vectors. */
 const ODD_WORD_RANK = 20_000;
 /** What two forms of one word ("saggy", "sagging") score, short of the same stem. */
@@ -83,6 +97,8 @@ export interface AlignerOptions {
   vocabulary: readonly string[];
   /** Word senses and "kind of" links (WordNet), for relations the vectors miss. */
   lexicon?: Lexicon;
+  /** The clinic's lay terms: a question that says "dark marks" also asks about the term. */
+  glossary?: Glossary;
 }
 
 /**
@@ -148,6 +164,41 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   const vocabStems = vocabWords.map(stemOf);
   const mendable = vocabWords.filter((w) => w.length >= 4);
 
+  // Glossary phrases by their stemmed tokens ("dark mark"), with the terms they stand for. A
+  // one-word phrase the articles use themselves ("chat") already matches where it stands.
+  const termsByPhrase = new Map<string, string[]>();
+  const corpusStems = new Set(vocabStems);
+  let longestPhrase = 0;
+  for (const { term, also } of options.glossary?.terms ?? []) {
+    for (const phrase of also) {
+      const tokens = tokenize(phrase).map(stemOf);
+      if (tokens.length === 0 || (tokens.length === 1 && corpusStems.has(tokens[0] as string))) {
+        continue;
+      }
+      const key = tokens.join(" ");
+      termsByPhrase.set(key, [...(termsByPhrase.get(key) ?? []), term]);
+      longestPhrase = Math.max(longestPhrase, tokens.length);
+    }
+  }
+
+  /** The glossary terms whose lay phrases the text contains, and the stems of those phrases. */
+  function glossaryTerms(text: string): { terms: string[]; glossed: Set<string> } {
+    const terms: string[] = [];
+    const glossed = new Set<string>();
+    if (termsByPhrase.size === 0) return { terms, glossed };
+    const tokens = tokenize(text).map(stemOf);
+    for (let i = 0; i < tokens.length; i++) {
+      for (let n = 1; n <= longestPhrase && i + n <= tokens.length; n++) {
+        const phrase = tokens.slice(i, i + n);
+        const found = termsByPhrase.get(phrase.join(" "));
+        if (!found) continue;
+        terms.push(...found);
+        for (const s of phrase) glossed.add(s);
+      }
+    }
+    return { terms, glossed };
+  }
+
   // The vocabulary's word senses, and the senses just above them, each listing its slots.
   const lexicon = options.lexicon;
   const slotsBySense = new Map<number, number[]>();
@@ -198,22 +249,59 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     }
   }
 
-  /** One or two edits away from a corpus word ("microneedlin"), for unknown or odd words. */
+  /**
+   * The closest word of `candidates` within `allowed` edits of `word`, or undefined. Ties go
+   * to the longer shared start ("swolen" is "swollen", not "stolen"), then to the earlier
+   * candidate.
+   */
+  function closest(word: string, candidates: Iterable<string>, allowed: number) {
+    let best: string | undefined;
+    let bestDistance = allowed + 1;
+    let bestStart = -1;
+    for (const candidate of candidates) {
+      if (Math.abs(candidate.length - word.length) > allowed) continue;
+      const d = distance(word, candidate);
+      if (d > allowed || d > bestDistance) continue;
+      let start = 0;
+      while (start < word.length && word[start] === candidate[start]) start++;
+      if (d < bestDistance || start > bestStart) {
+        best = candidate;
+        bestDistance = d;
+        bestStart = start;
+      }
+    }
+    return best;
+  }
+
+  // Everyday English words, to spell-check a question word the vectors do not know.
+  let common: string[] | undefined;
+  const mended = new Map<string, string>();
+
+  /**
+   * One or two edits away from a corpus word ("microneedlin"), for unknown or odd words;
+   * failing that, an unknown word one or two edits away from an everyday English word
+   * ("recieving"): a misspelling would otherwise count as the question's rarest word.
+   */
   function mend(word: string): string {
     const row = vectors.lookup(word);
     if (word.length < 4 || slotOf.has(word) || (row >= 0 && row < ODD_WORD_RANK)) return word;
     const allowed = word.length >= 8 ? 2 : 1;
-    let best = word;
-    let bestDistance = allowed + 1;
-    for (const candidate of mendable) {
-      if (Math.abs(candidate.length - word.length) > allowed) continue;
-      const d = distance(word, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
+    const corpusWord = closest(word, mendable, allowed);
+    // A word the vectors know, however rare ("saggy"), is no misspelling of a word a letter
+    // away ("baggy"), even where the vectors place the two close together.
+    if (corpusWord || row >= 0) return corpusWord ?? word;
+    let spelled = mended.get(word);
+    if (spelled === undefined) {
+      common ??= Array.from({ length: Math.min(SPELLING_WORDS, vectors.size) }, (_, r) =>
+        vectors.word(r),
+      );
+      // Same first letter: misspellings rarely change it, and it keeps the search short.
+      const sameStart = common.filter((w) => w[0] === word[0] && w.length >= 4);
+      spelled = closest(word, sameStart, allowed) ?? word;
+      if (mended.size >= MENDED_WORDS) mended.clear();
+      mended.set(word, spelled);
     }
-    return best;
+    return spelled;
   }
 
   // Per question word: its match strength (before the floor) with every vocabulary word.
@@ -271,11 +359,15 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       };
       if (contextText) add(contextText, contextWeight);
       add(text, 1);
+      // What the visitor's words stand for in the articles' own terms.
+      const { terms, glossed } = glossaryTerms(text);
+      for (const term of terms) add(term, 1);
       const entries = [...seen.entries()];
       const weights = Float64Array.from(entries, ([, e]) => e.weight);
       return {
         words: entries.map(([, e]) => e.word),
         phrases: entries.map(([, e]) => e.phrase),
+        glossed: entries.map(([s]) => glossed.has(s)),
         rows: Int32Array.from(entries, ([, e]) => e.row),
         stems: entries.map(([s]) => s),
         weights,
@@ -329,7 +421,8 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
         if (row >= 0 && row < RARE_RANK) continue;
         const word = query.words[i] as string;
         const match = bestMatch(word, query.phrases[i] as string, passage);
-        found.push({ word, weight: query.weights[i] as number, match });
+        const glossed = query.glossed[i] as boolean;
+        found.push({ word, weight: query.weights[i] as number, match, glossed });
       }
       return found;
     },

@@ -44,10 +44,10 @@ describe("WordNet lexicon", () => {
     const { dir, cleanup } = await tempDir();
     try {
       await buildLexiconCache(dir);
-      const file = path.join(dir, "wordnet-db-v2.json");
-      const text = await readFile(file, "utf8");
-      await writeFile(file, text.slice(0, text.length / 2));
-      await expect(loadLexicon(dir)).rejects.toThrow(/WordNet cache .* is unreadable/);
+      const file = path.join(dir, "wordnet-db-v4", "senses.i32");
+      const bytes = await readFile(file);
+      await writeFile(file, bytes.subarray(0, bytes.length / 2));
+      await expect(loadLexicon(dir)).rejects.toThrow(/WordNet cache in .* is unreadable/);
     } finally {
       await cleanup();
     }
@@ -55,7 +55,7 @@ describe("WordNet lexicon", () => {
 
   it("works from in-memory data", () => {
     const lexicon = createLexicon({
-      version: 2,
+      version: 3,
       sha256: "0".repeat(64),
       nouns: 2,
       lemmas: ["hole", "puncture"],

@@ -158,4 +158,39 @@ describe("buildIndex", () => {
       code: "index_missing",
     });
   });
+
+  it("builds the clinic's glossary into the index, and a change to it changes the corpus hash", async () => {
+    const glossaryFile = path.join(corpusDir, "glossary.json");
+    await writeFile(
+      glossaryFile,
+      JSON.stringify({ terms: [{ term: "Injectables", also: ["Botox", "dermal fillers"] }] }),
+    );
+    const first = await buildIndex(options());
+    expect(first.manifest.glossaryTerms).toBe(1);
+    expect(first.skipped).toEqual([]);
+    const index = await loadIndex(options().indexDir);
+    expect(index.glossary.terms).toEqual([
+      { term: "injectables", also: ["botox", "dermal fillers"] },
+    ]);
+
+    await writeFile(
+      glossaryFile,
+      JSON.stringify({ terms: [{ term: "injectables", also: ["botox"] }] }),
+    );
+    const second = await buildIndex(options());
+    expect(second.manifest.corpusHash).not.toBe(first.manifest.corpusHash);
+    // The glossary is not an article, and changing it embeds nothing again.
+    expect(second.documents).toBe(first.documents);
+    expect(second.embedded).toBe(0);
+  });
+
+  it("names a broken glossary and builds without it", async () => {
+    await writeFile(path.join(corpusDir, "glossary.json"), '{"terms": [{"term": "x"}]}');
+    const summary = await buildIndex(options());
+    expect(summary.skipped).toEqual([
+      { file: "glossary.json", reason: expect.stringMatching(/invalid glossary \(terms\.0\.also/) },
+    ]);
+    expect(summary.manifest.glossaryTerms).toBe(0);
+    expect((await loadIndex(options().indexDir)).glossary.terms).toEqual([]);
+  });
 });

@@ -30,6 +30,35 @@ describe("createWordAligner", () => {
       vocabulary: ["microneedling", "collagen"],
     });
     expect(aligner.query("does microneedlin hurt").words).toContain("microneedling");
+    // Two edits away is another word, not a misspelling: "botox" is not "book".
+    const booking = createWordAligner(await testVectors(), { vocabulary: ["book"] });
+    expect(booking.query("do you offer botox").words).toContain("botox");
+  });
+
+  it("spells an unknown word as the everyday English word one edit away", async () => {
+    const aligner = createWordAligner(await testVectors(), { vocabulary: ["collagen"] });
+    expect(aligner.query("my cheeks are swolen").words).toContain("swollen");
+    expect(aligner.query("can u recomend a serum").words).toContain("recommend");
+    // A rare word the vectors know is left alone, however close another word is.
+    expect(aligner.query("my saggy skin").words).toContain("saggy");
+  });
+
+  it("adds the articles' term when a question uses the clinic's lay phrase for it", async () => {
+    const vocabulary = contentWords("Unlike injectables that fill space or freeze muscles.");
+    const glossary = {
+      sample: false,
+      terms: [{ term: "injectables", also: ["botox", "anti wrinkle injections"] }],
+    };
+    const vectors = await testVectors();
+    const withGlossary = createWordAligner(vectors, { vocabulary, glossary });
+    const without = createWordAligner(vectors, { vocabulary });
+    const passage = withGlossary.passage(vocabulary.join(" "));
+    expect(withGlossary.query("is it like Botox?").words).toContain("injectables");
+    expect(withGlossary.query("what about anti-wrinkle injections").words).toContain("injectables");
+    expect(without.query("is it like Botox?").words).not.toContain("injectables");
+    expect(withGlossary.score(withGlossary.query("is it like Botox?"), passage)).toBeGreaterThan(
+      without.score(without.query("is it like Botox?"), without.passage(vocabulary.join(" "))),
+    );
   });
 
   it("says how well a passage matches each rare question word", async () => {
