@@ -273,8 +273,8 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     return best;
   }
 
-  // Everyday English words, to spell-check a question word the vectors do not know.
-  let common: string[] | undefined;
+  // Everyday English words by first letter, to spell-check a word the vectors do not know.
+  let commonByStart: Map<string, string[]> | undefined;
   const mended = new Map<string, string>();
 
   /**
@@ -292,12 +292,18 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     if (corpusWord || row >= 0) return corpusWord ?? word;
     let spelled = mended.get(word);
     if (spelled === undefined) {
-      common ??= Array.from({ length: Math.min(SPELLING_WORDS, vectors.size) }, (_, r) =>
-        vectors.word(r),
-      );
+      if (!commonByStart) {
+        commonByStart = new Map();
+        for (let r = 0; r < Math.min(SPELLING_WORDS, vectors.size); r++) {
+          const common = vectors.word(r);
+          if (common.length < 4) continue;
+          const bucket = commonByStart.get(common[0] as string);
+          if (bucket) bucket.push(common);
+          else commonByStart.set(common[0] as string, [common]);
+        }
+      }
       // Same first letter: misspellings rarely change it, and it keeps the search short.
-      const sameStart = common.filter((w) => w[0] === word[0] && w.length >= 4);
-      spelled = closest(word, sameStart, allowed) ?? word;
+      spelled = closest(word, commonByStart.get(word[0] as string) ?? [], allowed) ?? word;
       if (mended.size >= MENDED_WORDS) mended.clear();
       mended.set(word, spelled);
     }
