@@ -4,7 +4,7 @@ import type {
   RetrieveOptions,
   Retriever,
 } from "../retrieval/hybrid-retriever.js";
-import type { QueryTerms, RareWordMatch } from "../retrieval/word-alignment.js";
+import { RARE_RANK, type QueryTerms, type WordMatch } from "../retrieval/word-alignment.js";
 import { composeExtractiveAnswer, createUnitSource } from "./extractive.js";
 import { detectIntent, focusOf, stripMarkup, unansweredPriceQuestion } from "./intents.js";
 import {
@@ -41,38 +41,50 @@ const ANAPHORA =
 const PASSAGES = 4;
 
 /** Similarity at which a rare question word counts as addressed by a passage word. */
-export const ADDRESSED_SIMILARITY = 0.5;
+const ADDRESSED_SIMILARITY = 0.5;
 /** What the same word, or another form of it, scores: a passage that names the thing. */
 const NAMED_SIMILARITY = 0.9;
 /**
  * Relevance of the best passage from which retrieval is confident enough to let side words
  * go unaddressed ("on my nose and cheeks" in a question about pores).
  */
-export const CONFIDENT_SCORE = 0.55;
+const CONFIDENT_SCORE = 0.55;
 /** Share of the rare words' weight that may go unaddressed when retrieval is confident. */
 const UNADDRESSED_SHARE = 0.5;
+/** Words this frequent ("put", "face") are everyday English: no focus a passage must name. */
+const EVERYDAY_RANK = 1000;
+/** A word this rare, or unknown ("bitcoin"), is never a side word: it must be addressed. */
+const VERY_RARE_RANK = 50_000;
 
 /**
- * Whether the passages speak to what the question is specifically about, from its rare words
- * and how well the passages match each:
- * - a focus word (see `focusOf`) must be named in them, not merely related;
+ * Whether the passages speak to what the question is specifically about, from the question's
+ * own words and how well the passages match each:
+ * - a focus word (the stems from `focusOf`) that is not everyday English must be named in
+ *   them by the visitor's own word, not merely related to them, nor stood for by a glossary
+ *   term ("do you offer Botox?");
+ * - a rare word is addressed by a match of its own, or of the glossary term whose lay
+ *   phrase it is part of ("soak" in "soak in", through "penetrate");
  * - when the best passage is a confident match, side words may go unaddressed as long as
- *   they carry at most half of the rare words' weight and the most telling word is not one
- *   of them ("bitcoin" in "is bitcoin a good investment for my skin?");
+ *   they are not very rare, carry at most half of the rare words' weight, and the most
+ *   telling word is not one of them;
  * - otherwise every rare word must be addressed.
  */
-export function addressed(rare: RareWordMatch[], focus: Set<string>, bestScore: number): boolean {
-  if (rare.some((m) => focus.has(m.word) && m.match < NAMED_SIMILARITY)) return false;
-  // A visitor's word from the glossary ("soak" in "soak in") stands for the articles' term,
-  // which is among the rare words in its place.
-  const own = rare.filter((m) => !m.glossed);
-  const missing = own.filter((m) => m.match < ADDRESSED_SIMILARITY);
+export function addressed(
+  words: readonly WordMatch[],
+  focus: ReadonlySet<string>,
+  bestScore: number,
+): boolean {
+  const named = (w: WordMatch) => w.rank < EVERYDAY_RANK || w.match >= NAMED_SIMILARITY;
+  if (words.some((w) => focus.has(w.stem) && !named(w))) return false;
+  const rare = words.filter((w) => w.rank >= RARE_RANK);
+  const missing = rare.filter((w) => Math.max(w.match, w.termMatch) < ADDRESSED_SIMILARITY);
   if (missing.length === 0) return true;
   if (bestScore < CONFIDENT_SCORE) return false;
-  const mostTelling = own.reduce((a, b) => (b.weight > a.weight ? b : a));
+  if (missing.some((w) => w.rank >= VERY_RARE_RANK)) return false;
+  const mostTelling = rare.reduce((a, b) => (b.weight > a.weight ? b : a));
   if (missing.includes(mostTelling)) return false;
-  const total = own.reduce((sum, m) => sum + m.weight, 0);
-  return missing.reduce((sum, m) => sum + m.weight, 0) <= UNADDRESSED_SHARE * total;
+  const total = rare.reduce((sum, w) => sum + w.weight, 0);
+  return missing.reduce((sum, w) => sum + w.weight, 0) <= UNADDRESSED_SHARE * total;
 }
 
 /**
@@ -199,6 +211,13 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     }
   }
 
+  /** The stems of a focus phrase's words, read (and spell-checked) as the question's are. */
+  function focusStems(focus: string): Set<string> {
+    if (!focus) return new Set();
+    const terms = retriever.aligner.query(focus);
+    return new Set(terms.stems.filter((_, i) => terms.origins[i] === "question"));
+  }
+
   async function findEvidence(question: string, context?: string): Promise<Evidence | null> {
     // The question's terms are built once and serve the topic check, ranking and sentences.
     const query = retriever.aligner.query(question, context);
@@ -213,8 +232,8 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     if (relevant.length === 0) return null;
     // The passages must speak to what the question is specifically about.
     const top = relevant.slice(0, 3);
-    const focus = new Set(contentWords(focusOf(question)));
-    if (!addressed(retriever.rareWords(query, top), focus, top[0]?.score ?? 0)) return null;
+    const focus = focusStems(focusOf(question));
+    if (!addressed(retriever.questionWords(query, top), focus, top[0]?.score ?? 0)) return null;
     if (
       unansweredPriceQuestion(
         question,

@@ -144,10 +144,10 @@ export function unansweredPriceQuestion(question: string, passageTexts: string[]
 
 /** "Do you offer X?", "do you also do X?": whether the clinic provides something. */
 const SERVICE_QUESTION =
-  /\b(do|does|can|could|will|would) (you|u|ya|you guys|you all|yall|the clinic|your clinic)( (also|even|still|ever|guys))? (do|offer|provide|use|sell|stock|carry|have|perform|give|accept|take|recommend|apply)\b(.*)$/i;
+  /\b(do|does|can|could|will|would) (you|u|ya|you guys|you all|yall|the clinic|your clinic)( (also|even|still|ever|guys))? (do|offer|provide|use|sell|stock|carry|have|perform|give|accept|take|recommend|apply)\b([^.?!]*)/i;
 /** "Symptoms of X", "what causes X": a question about a named condition. */
 const CONDITION_QUESTION =
-  /\b(symptoms?|signs?|causes?|cures?|treatments?|risks?|diagnos\w*|medication|medicine) (of|for)\b(.*)$|\bwhat causes\b(.*)$/i;
+  /\b(symptoms?|signs?|causes?|cures?|treatments?|risks?|diagnos\w*|medication|medicine) (of|for)\b([^.?!]*)|\bwhat causes\b([^.?!]*)/i;
 
 /**
  * The part of a question that a passage must name, not merely relate to: what a service

@@ -54,9 +54,7 @@ const isContentWord = (w: string) => w.length > 1 && !STOP_WORDS.has(w);
 
 /** Tokens that carry meaning: chat spellings mended, stop words and single characters dropped. */
 export function contentWords(text: string): string[] {
-  return tokenize(text)
-    .map((w) => CHAT_SPELLINGS.get(w) ?? w)
-    .filter(isContentWord);
+  return contentWordsWithNext(text).map((t) => t.word);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { readCacheDir, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
 const CACHE_VERSION = 1;
@@ -122,35 +123,36 @@ export function hasWordVectorCache(cacheDir: string): boolean {
  * into that cache first if it is missing (about 6 s and 1 GB of memory, once per machine).
  */
 export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
-  if (!hasWordVectorCache(cacheDir)) await buildWordVectorCache(cacheDir);
   const p = cachePaths(cacheDir);
-  try {
-    const meta = cacheMetaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
-    const words = (await readFile(p.words, "utf8")).split("\n");
-    const bytes = await readFile(p.vectors);
-    if (words.length !== meta.size || bytes.byteLength !== meta.size * meta.dimensions * 4) {
-      throw new Error("cache files do not match their metadata");
-    }
-    const floats = meta.size * meta.dimensions;
-    // A large read gets its own buffer; use it in place (half the memory of a copy) unless
-    // it is misaligned for Float32 access.
-    const data =
-      bytes.byteOffset % 4 === 0
-        ? new Float32Array(bytes.buffer, bytes.byteOffset, floats)
-        : new Float32Array(new Uint8Array(bytes).buffer, 0, floats);
-    return createWordVectors(
-      `${SOURCE_PACKAGE}@${meta.sha256.slice(0, 12)}`,
-      words,
-      data,
-      meta.dimensions,
-    );
-  } catch (cause) {
-    throw new AppError(
-      "internal",
-      `The word-vector cache in ${p.dir} is unreadable; delete that folder to rebuild it`,
-      { cause },
-    );
-  }
+  return readCacheDir(
+    p.dir,
+    {
+      complete: () => hasWordVectorCache(cacheDir),
+      build: () => buildWordVectorCache(cacheDir),
+      read: async () => {
+        const meta = cacheMetaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
+        const words = (await readFile(p.words, "utf8")).split("\n");
+        const bytes = await readFile(p.vectors);
+        if (words.length !== meta.size || bytes.byteLength !== meta.size * meta.dimensions * 4) {
+          throw new Error("cache files do not match their metadata");
+        }
+        const floats = meta.size * meta.dimensions;
+        // A large read gets its own buffer; use it in place (half the memory of a copy)
+        // unless it is misaligned for Float32 access.
+        const data =
+          bytes.byteOffset % 4 === 0
+            ? new Float32Array(bytes.buffer, bytes.byteOffset, floats)
+            : new Float32Array(new Uint8Array(bytes).buffer, 0, floats);
+        return createWordVectors(
+          `${SOURCE_PACKAGE}@${meta.sha256.slice(0, 12)}`,
+          words,
+          data,
+          meta.dimensions,
+        );
+      },
+    },
+    `The word-vector cache in ${p.dir} is unreadable, even rebuilt`,
+  );
 }
 
 /**
@@ -184,30 +186,17 @@ export async function buildWordVectorCache(cacheDir: string): Promise<void> {
     for (let i = 0; i < dims; i++) data[offset + i] = (values[i] as number) / norm;
     words.push(word);
   }
+  const meta = {
+    version: CACHE_VERSION,
+    source: SOURCE_PACKAGE,
+    dimensions: dims,
+    size: words.length,
+    sha256,
+  };
   const p = cachePaths(cacheDir);
-  const tmp = `${p.dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
-  try {
-    await writeFile(path.join(tmp, "words.txt"), words.join("\n"));
-    const handle = await open(path.join(tmp, "vectors.f32"), "w");
-    try {
-      await handle.write(new Uint8Array(data.buffer, 0, words.length * dims * 4));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const meta = {
-      version: CACHE_VERSION,
-      source: SOURCE_PACKAGE,
-      dimensions: dims,
-      size: words.length,
-      sha256,
-    };
-    await writeFile(path.join(tmp, "meta.json"), JSON.stringify(meta));
-    if (hasWordVectorCache(cacheDir)) return; // another process finished first
-    await rm(p.dir, { recursive: true, force: true });
-    await rename(tmp, p.dir);
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  await writeCacheDir(p.dir, {
+    [path.basename(p.words)]: words.join("\n"),
+    [path.basename(p.vectors)]: new Uint8Array(data.buffer, 0, words.length * dims * 4),
+    [path.basename(p.meta)]: JSON.stringify(meta),
+  });
 }

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { readCacheDir, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
 const CACHE_VERSION = 4;
@@ -31,7 +32,6 @@ export interface Lexicon {
 
 /** WordNet in memory: lemmas with their synsets, and per synset its hypernyms. */
 export interface LexiconCache {
-  version: number;
   sha256: string;
   /** Synsets 0 .. nouns-1 are nouns. */
   nouns: number;
@@ -200,31 +200,30 @@ async function readInt32(file: string): Promise<Int32Array> {
  * package's files into that cache first when it is missing (about 1 s, once per machine).
  */
 export async function loadLexicon(cacheDir: string): Promise<Lexicon> {
-  if (!hasLexiconCache(cacheDir)) await buildLexiconCache(cacheDir);
   const p = cachePaths(cacheDir);
-  try {
-    const meta = metaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
-    const lemmas = (await readFile(p.lemmas, "utf8")).split("\n");
-    const [senses, broader] = await Promise.all([readInt32(p.senses), readInt32(p.broader)]);
-    const complete = (packed: Int32Array, lists: number) =>
-      packed.length > lists && packed[lists] === packed.length;
-    if (
-      lemmas.length !== meta.lemmas ||
-      !complete(senses, meta.lemmas) ||
-      !complete(broader, meta.synsets)
-    ) {
-      throw new Error("cache files do not match their metadata");
-    }
-    return new WordNetLexicon(meta.sha256, lemmas, senses, broader, meta.nouns);
-  } catch (cause) {
-    throw new AppError(
-      "internal",
-      `The WordNet cache in ${p.dir} is unreadable; delete it to rebuild`,
-      {
-        cause,
+  return readCacheDir(
+    p.dir,
+    {
+      complete: () => hasLexiconCache(cacheDir),
+      build: () => buildLexiconCache(cacheDir),
+      read: async () => {
+        const meta = metaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
+        const lemmas = (await readFile(p.lemmas, "utf8")).split("\n");
+        const [senses, broader] = await Promise.all([readInt32(p.senses), readInt32(p.broader)]);
+        const complete = (packed: Int32Array, lists: number) =>
+          packed.length > lists && packed[lists] === packed.length;
+        if (
+          lemmas.length !== meta.lemmas ||
+          !complete(senses, meta.lemmas) ||
+          !complete(broader, meta.synsets)
+        ) {
+          throw new Error("cache files do not match their metadata");
+        }
+        return new WordNetLexicon(meta.sha256, lemmas, senses, broader, meta.nouns);
       },
-    );
-  }
+    },
+    `The WordNet cache in ${p.dir} is unreadable, even rebuilt`,
+  );
 }
 
 /**
@@ -296,37 +295,28 @@ export async function buildLexiconCache(cacheDir: string): Promise<void> {
   }
   const lemmas = [...sensesOf.keys()];
   const cache: LexiconCache = {
-    version: CACHE_VERSION,
     sha256: hash.digest("hex"),
     nouns,
     lemmas,
     senses: lemmas.map((l) => sensesOf.get(l) as number[]),
     broader: rows.map((row) => row.pointers.flatMap((p) => idOf.get(p) ?? [])),
   };
+  const bytes = (lists: number[][]) => {
+    const packed = pack(lists);
+    return new Uint8Array(packed.buffer, 0, packed.byteLength);
+  };
+  const meta = {
+    version: CACHE_VERSION,
+    sha256: cache.sha256,
+    nouns: cache.nouns,
+    lemmas: cache.lemmas.length,
+    synsets: cache.broader.length,
+  };
   const p = cachePaths(cacheDir);
-  const tmp = `${p.dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
-  try {
-    const write = (file: string, data: string | Int32Array) =>
-      writeFile(
-        path.join(tmp, path.basename(file)),
-        typeof data === "string" ? data : new Uint8Array(data.buffer, 0, data.byteLength),
-      );
-    await write(p.lemmas, cache.lemmas.join("\n"));
-    await write(p.senses, pack(cache.senses));
-    await write(p.broader, pack(cache.broader));
-    const meta = {
-      version: CACHE_VERSION,
-      sha256: cache.sha256,
-      nouns: cache.nouns,
-      lemmas: cache.lemmas.length,
-      synsets: cache.broader.length,
-    };
-    await write(p.meta, JSON.stringify(meta));
-    if (hasLexiconCache(cacheDir)) return; // another process finished first
-    await rm(p.dir, { recursive: true, force: true });
-    await rename(tmp, p.dir);
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  await writeCacheDir(p.dir, {
+    [path.basename(p.lemmas)]: cache.lemmas.join("\n"),
+    [path.basename(p.senses)]: bytes(cache.senses),
+    [path.basename(p.broader)]: bytes(cache.broader),
+    [path.basename(p.meta)]: JSON.stringify(meta),
+  });
 }

@@ -5,7 +5,7 @@ import {
   createWordAligner,
   type PassageTerms,
   type QueryTerms,
-  type RareWordMatch,
+  type WordMatch,
   type WordAligner,
 } from "./word-alignment.js";
 import type { WordVectors } from "../embeddings/word-vectors.js";
@@ -40,8 +40,8 @@ export interface Retriever {
   retrieve(question: string, options?: RetrieveOptions): Promise<RetrievedPassage[]>;
   /** Whether the question (with its follow-up context) shares a topic word with the corpus. */
   onTopic(question: string, context?: string, query?: QueryTerms): boolean;
-  /** The question's rare words and how well the passages together match each (see WordAligner). */
-  rareWords(query: QueryTerms, passages: RetrievedPassage[]): RareWordMatch[];
+  /** The question's own words and how well the passages together match each (see WordAligner). */
+  questionWords(query: QueryTerms, passages: RetrievedPassage[]): WordMatch[];
   /** The aligner the retriever ranks with, for sentence selection downstream. */
   readonly aligner: WordAligner;
   /** Passages with a relevance at or above this answer the question. */
@@ -169,8 +169,8 @@ export function createRetriever(deps: RetrieverDeps): Retriever {
     retrieve,
     onTopic: (question, context, query) =>
       aligner.sharesTopic(query ?? aligner.query(question, context), everything),
-    rareWords: (query, passages) =>
-      aligner.rareWords(
+    questionWords: (query, passages) =>
+      aligner.questionWords(
         query,
         aligner.merge(passages.map((p) => passageTerms[p.row] as PassageTerms)),
       ),

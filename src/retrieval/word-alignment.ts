@@ -3,6 +3,7 @@ import { rarityWeight } from "../embeddings/local-embeddings.js";
 import {
   contentWords,
   contentWordsWithNext,
+  STOP_WORDS,
   stem as porterStem,
   tokenize,
 } from "../embeddings/text.js";
@@ -10,26 +11,37 @@ import type { WordVectors } from "../embeddings/word-vectors.js";
 import type { Lexicon } from "../embeddings/wordnet.js";
 import type { Glossary } from "../content/glossary.js";
 
+/**
+ * Where a query word comes from: the question itself, the earlier question a follow-up refers
+ * to, or the glossary (an article term that a lay phrase of the question stands for).
+ */
+export type WordOrigin = "question" | "context" | "glossary";
+
 /** The words of a question, each with how much it matters. */
 export interface QueryTerms {
   words: string[];
   /** A two-word phrase each word starts, if the lexicon knows it ("sink in"), else "". */
   phrases: string[];
-  /** Whether each word is part of a glossary phrase, whose term the query also holds. */
-  glossed: boolean[];
+  origins: WordOrigin[];
+  /** For a word of a glossary phrase ("dark marks"): the words of the term it stands for. */
+  standsFor: string[][];
   rows: Int32Array;
   stems: string[];
   weights: Float64Array;
   totalWeight: number;
 }
 
-/** A rare question word, its weight, and its best match in a passage (0..1). */
-export interface RareWordMatch {
+/** A word of the question itself, and how well a passage matches it. */
+export interface WordMatch {
   word: string;
+  stem: string;
   weight: number;
+  /** Frequency rank in the word vectors (most frequent 0); the vocabulary size when unknown. */
+  rank: number;
+  /** Its best match in the passage, 0..1 (1: the same stem). */
   match: number;
-  /** Part of a glossary phrase: the term it stands for is checked in its place. */
-  glossed: boolean;
+  /** The best match of the term a glossary phrase it is part of stands for (0 if none). */
+  termMatch: number;
 }
 
 /** The distinct words of a passage (or sentence), ready to be aligned against. */
@@ -47,14 +59,17 @@ export const GENERIC_RANK = 300;
 export const RARE_RANK = 2000;
 /** Word-vector similarity that counts as the same topic word ("scar" and "scarring"). */
 const TOPIC_SIMILARITY = 0.75;
-/** Similarity at which a rare question word counts as addressed by a passage word. */
-
 /** How many of the most frequent English words a misspelt question word is checked against. */
 const SPELLING_WORDS = 30_000;
+/** Unknown words of one question looked up in everyday English, at most. */
+const SPELLING_CHECKS_PER_QUERY = 8;
 /** Spelling corrections remembered per aligner. */
 const MENDED_WORDS = 10_000;
-/** Vocabulary ranks past this are mostly misspellings and oddities in the word vectors. */
-const ODD_WORD_RANK = 20_000;
+/**
+ * Vocabulary ranks past this are mostly misspellings and oddities in the word vectors; below
+ * it, rare words are real ones ("router", "scarring"), not misspellings of a corpus word.
+ */
+const ODD_WORD_RANK = 150_000;
 /** What two forms of one word ("saggy", "sagging") score, short of the same stem. */
 const WORD_FORM_SIMILARITY = 0.9;
 /** Endings that turn one word into another form of it, for `sameWordForm`. */
@@ -66,8 +81,8 @@ const SUFFIXES = new Set(
 /**
  * What a WordNet relation scores: the same sense ("put on" and "apply"), or one a kind of
  * the other ("facelift" and "surgery", "hole" and "puncture"). Below TOPIC_SIMILARITY, so a
- * relation alone never makes an off-topic question on-topic, and above the similarity that counts as addressing a rare word (0.5),
- * so a rare word related to a passage word is addressed by it.
+ * relation alone never makes an off-topic question on-topic, and above what the answerer
+ * takes as addressing a rare word (0.5), so a word related to a passage word is addressed.
  */
 const SAME_SENSE_SIMILARITY = 0.72;
 const KIND_OF_SIMILARITY = 0.66;
@@ -126,11 +141,12 @@ export interface WordAligner {
    */
   sharesTopic(query: QueryTerms, passage: PassageTerms): boolean;
   /**
-   * The rare question words (past `RARE_RANK`, or unknown), each with how well the passage
-   * matches it: "numbing" in "do you use numbing cream?" finds nothing when no passage speaks
-   * of it. A question whose telling words go unanswered is not answered by the passage.
+   * The words of the question itself (not of its context or the glossary), each with how
+   * well the passage matches it: "numbing" in "do you use numbing cream?" finds nothing when
+   * no passage speaks of it. A question whose telling words go unanswered is not answered by
+   * the passage.
    */
-  rareWords(query: QueryTerms, passage: PassageTerms): RareWordMatch[];
+  questionWords(query: QueryTerms, passage: PassageTerms): WordMatch[];
 }
 
 export function createWordAligner(vectors: WordVectors, options: AlignerOptions): WordAligner {
@@ -164,39 +180,45 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   const vocabStems = vocabWords.map(stemOf);
   const mendable = vocabWords.filter((w) => w.length >= 4);
 
-  // Glossary phrases by their stemmed tokens ("dark mark"), with the terms they stand for. A
-  // one-word phrase the articles use themselves ("chat") already matches where it stands.
-  const termsByPhrase = new Map<string, string[]>();
+  // Glossary phrases by their stemmed tokens ("dark mark"), with the words of the terms they
+  // stand for. Left out: a phrase of only everyday words ("get in", "hours"), which would
+  // drag a term into everyday questions, and a one-word phrase the articles use themselves
+  // ("chat"), which already matches where it stands.
+  const termsByPhrase = new Map<string, string[][]>();
   const corpusStems = new Set(vocabStems);
+  const telling = (word: string) => {
+    const row = vectors.lookup(word);
+    return !STOP_WORDS.has(word) && (row < 0 || row >= RELATED_WORD_RANK);
+  };
   let longestPhrase = 0;
   for (const { term, also } of options.glossary?.terms ?? []) {
+    const termWords = contentWords(term);
+    if (termWords.length === 0) continue;
     for (const phrase of also) {
-      const tokens = tokenize(phrase).map(stemOf);
-      if (tokens.length === 0 || (tokens.length === 1 && corpusStems.has(tokens[0] as string))) {
-        continue;
-      }
-      const key = tokens.join(" ");
-      termsByPhrase.set(key, [...(termsByPhrase.get(key) ?? []), term]);
-      longestPhrase = Math.max(longestPhrase, tokens.length);
+      const tokens = tokenize(phrase);
+      const stems = tokens.map(stemOf);
+      if (!tokens.some(telling)) continue;
+      if (stems.length === 1 && corpusStems.has(stems[0] as string)) continue;
+      const key = stems.join(" ");
+      termsByPhrase.set(key, [...(termsByPhrase.get(key) ?? []), termWords]);
+      longestPhrase = Math.max(longestPhrase, stems.length);
     }
   }
 
-  /** The glossary terms whose lay phrases the text contains, and the stems of those phrases. */
-  function glossaryTerms(text: string): { terms: string[]; glossed: Set<string> } {
-    const terms: string[] = [];
-    const glossed = new Set<string>();
-    if (termsByPhrase.size === 0) return { terms, glossed };
+  /** The glossary phrases a text contains: their stems, and the words of their terms. */
+  function glossaryPhrases(text: string): { stems: string[]; termWords: string[] }[] {
+    if (termsByPhrase.size === 0) return [];
     const tokens = tokenize(text).map(stemOf);
+    const found: { stems: string[]; termWords: string[] }[] = [];
     for (let i = 0; i < tokens.length; i++) {
       for (let n = 1; n <= longestPhrase && i + n <= tokens.length; n++) {
-        const phrase = tokens.slice(i, i + n);
-        const found = termsByPhrase.get(phrase.join(" "));
-        if (!found) continue;
-        terms.push(...found);
-        for (const s of phrase) glossed.add(s);
+        const stems = tokens.slice(i, i + n);
+        for (const termWords of termsByPhrase.get(stems.join(" ")) ?? []) {
+          found.push({ stems, termWords });
+        }
       }
     }
-    return { terms, glossed };
+    return found;
   }
 
   // The vocabulary's word senses, and the senses just above them, each listing its slots.
@@ -281,17 +303,22 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
    * One or two edits away from a corpus word ("microneedlin"), for unknown or odd words;
    * failing that, an unknown word one or two edits away from an everyday English word
    * ("recieving"): a misspelling would otherwise count as the question's rarest word.
+   * `spelling.checks` is how many more words may be looked up in everyday English.
    */
-  function mend(word: string): string {
+  function mend(word: string, spelling: { checks: number } = { checks: 0 }): string {
     const row = vectors.lookup(word);
     if (word.length < 4 || slotOf.has(word) || (row >= 0 && row < ODD_WORD_RANK)) return word;
     const allowed = word.length >= 8 ? 2 : 1;
     const corpusWord = closest(word, mendable, allowed);
     // A word the vectors know, however rare ("saggy"), is no misspelling of a word a letter
     // away ("baggy"), even where the vectors place the two close together.
-    if (corpusWord || row >= 0) return corpusWord ?? word;
+    // Only plain English spellings are checked: "crème" is no misspelling of "crime".
+    if (corpusWord || row >= 0 || !/^[a-z]+$/.test(word)) return corpusWord ?? word;
     let spelled = mended.get(word);
     if (spelled === undefined) {
+      // A message of hundreds of made-up words must not cost a second of searching.
+      if (spelling.checks <= 0) return word;
+      spelling.checks -= 1;
       if (!commonByStart) {
         commonByStart = new Map();
         for (let r = 0; r < Math.min(SPELLING_WORDS, vectors.size); r++) {
@@ -350,30 +377,50 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
 
   return {
     query(text, contextText, contextWeight = 0.5) {
-      const seen = new Map<string, { word: string; phrase: string; row: number; weight: number }>();
-      const add = (source: string, factor: number) => {
+      interface Entry {
+        word: string;
+        phrase: string;
+        row: number;
+        weight: number;
+        origin: WordOrigin;
+        standsFor: string[];
+      }
+      const seen = new Map<string, Entry>();
+      const spelling = { checks: SPELLING_CHECKS_PER_QUERY };
+      const add = (source: string, factor: number, origin: WordOrigin) => {
         for (const { word: raw, next } of contentWordsWithNext(source)) {
-          const word = mend(raw);
+          const word = mend(raw, spelling);
           const row = vectors.lookup(word);
           const weight = rarityWeight(vectors, row) * factor;
           const s = stemOf(word);
           const candidate = next ? `${word}_${next}` : "";
           const phrase = candidate && lexicon?.senses(candidate).length ? candidate : "";
           const prior = seen.get(s);
-          if (!prior || prior.weight < weight) seen.set(s, { word, phrase, row, weight });
+          // A word of the question stays one, whatever else brings it in too.
+          if (prior && (prior.weight >= weight || prior.origin === "question")) continue;
+          seen.set(s, { word, phrase, row, weight, origin, standsFor: [] });
         }
       };
-      if (contextText) add(contextText, contextWeight);
-      add(text, 1);
-      // What the visitor's words stand for in the articles' own terms.
-      const { terms, glossed } = glossaryTerms(text);
-      for (const term of terms) add(term, 1);
+      if (contextText) add(contextText, contextWeight, "context");
+      add(text, 1, "question");
+      // What the visitor's words stand for in the articles' own terms. These words rank the
+      // passages; whether the question is answered is decided by the question's own words.
+      for (const { stems, termWords } of glossaryPhrases(text)) {
+        const own = stems.flatMap((s) => {
+          const entry = seen.get(s);
+          return entry?.origin === "question" ? [entry] : [];
+        });
+        if (own.length === 0) continue;
+        for (const entry of own) entry.standsFor.push(...termWords);
+        add(termWords.join(" "), 1, "glossary");
+      }
       const entries = [...seen.entries()];
       const weights = Float64Array.from(entries, ([, e]) => e.weight);
       return {
         words: entries.map(([, e]) => e.word),
         phrases: entries.map(([, e]) => e.phrase),
-        glossed: entries.map(([s]) => glossed.has(s)),
+        origins: entries.map(([, e]) => e.origin),
+        standsFor: entries.map(([, e]) => e.standsFor),
         rows: Int32Array.from(entries, ([, e]) => e.row),
         stems: entries.map(([s]) => s),
         weights,
@@ -420,15 +467,24 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
       }
       return false;
     },
-    rareWords(query, passage) {
-      const found: RareWordMatch[] = [];
+    questionWords(query, passage) {
+      const found: WordMatch[] = [];
       for (let i = 0; i < query.words.length; i++) {
-        const row = query.rows[i] as number;
-        if (row >= 0 && row < RARE_RANK) continue;
+        if (query.origins[i] !== "question") continue;
         const word = query.words[i] as string;
-        const match = bestMatch(word, query.phrases[i] as string, passage);
-        const glossed = query.glossed[i] as boolean;
-        found.push({ word, weight: query.weights[i] as number, match, glossed });
+        const row = query.rows[i] as number;
+        const termMatch = Math.max(
+          0,
+          ...(query.standsFor[i] ?? []).map((t) => bestMatch(mend(t), "", passage)),
+        );
+        found.push({
+          word,
+          stem: query.stems[i] as string,
+          weight: query.weights[i] as number,
+          rank: row < 0 ? vectors.size : row,
+          match: bestMatch(word, query.phrases[i] as string, passage),
+          termMatch,
+        });
       }
       return found;
     },

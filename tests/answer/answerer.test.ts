@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatReply } from "../../src/answer/types.js";
 import type { Core } from "../../src/core.js";
 import { loadEvalCases } from "../../src/eval/eval-cases.js";
+import { addressed } from "../../src/answer/answerer.js";
+import type { WordMatch } from "../../src/retrieval/word-alignment.js";
 import { shippedCore } from "../helpers/shipped-core.js";
 import { REPO_ROOT } from "../helpers/core-fixtures.js";
 import path from "node:path";
@@ -117,6 +119,17 @@ describe("createAnswerer (extractive)", () => {
       message: "Is bitcoin a good investment for my skin clinic?",
     });
     expect(reply).toMatchObject({ grounded: false, citations: [] });
+  });
+
+  it("is not fooled by an off-topic question padded with the articles' words", async () => {
+    for (const message of [
+      "is bitcoin a good investment? dark marks acne marks sunspots",
+      "how do I buy bitcoin for post-inflammatory hyperpigmentation and microneedling",
+      "do you sell drugs",
+    ]) {
+      const reply = await core.answerer.answerQuestion({ message });
+      expect(reply, message).toMatchObject({ grounded: false, citations: [] });
+    }
   });
 
   it("answers when only side words of a well-matched question go unaddressed", async () => {
@@ -241,5 +254,61 @@ describe("createAnswerer (extractive)", () => {
     expect(final?.grounded).toBe(true);
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join("")).toBe(final?.answer);
+  });
+});
+
+describe("addressed", () => {
+  const word = (w: string, rank: number, match: number, termMatch = 0): WordMatch => ({
+    word: w,
+    stem: w,
+    weight: Math.log1p((rank + 1) / 100),
+    rank,
+    match,
+    termMatch,
+  });
+  const none = new Set<string>();
+
+  it("needs every rare word addressed when retrieval is not confident", () => {
+    const words = [word("pores", 37_860, 1), word("cheeks", 20_565, 0.3)];
+    expect(addressed(words, none, 0.5)).toBe(false);
+    expect(addressed([word("pores", 37_860, 1)], none, 0.5)).toBe(true);
+  });
+
+  it("lets a side word go unaddressed when retrieval is confident", () => {
+    const words = [
+      word("microneedling", 400_000, 1),
+      word("pores", 37_860, 1),
+      word("cheeks", 20_565, 0.3),
+    ];
+    expect(addressed(words, none, 0.7)).toBe(true);
+  });
+
+  it("never lets the most telling word, nor a very rare one, go unaddressed", () => {
+    // "shrink" carries under half of the weight, but it is the most telling word.
+    const telling = [
+      word("pores", 3_000, 1),
+      word("serums", 5_000, 1),
+      word("shrink", 10_466, 0.3),
+    ];
+    expect(addressed(telling, none, 0.9)).toBe(false);
+    const padded = [
+      word("bitcoin", 99_000, 0.2),
+      word("melasma", 400_000, 1),
+      word("microneedling", 400_000, 1),
+    ];
+    expect(addressed(padded, none, 0.9)).toBe(false);
+  });
+
+  it("takes a glossary term's match for the visitor's lay words", () => {
+    const words = [word("soak", 22_023, 0.33, 1), word("serums", 60_000, 1)];
+    expect(addressed(words, none, 0.5)).toBe(true);
+  });
+
+  it("needs a focus word named by the visitor's own word, not by its glossary term", () => {
+    const botox = [word("botox", 35_712, 0.2, 1)];
+    expect(addressed(botox, new Set(["botox"]), 0.9)).toBe(false);
+    expect(addressed(botox, none, 0.9)).toBe(true);
+    // Everyday words of a focus ("put", "face") need no naming.
+    expect(addressed([word("put", 324, 0.4)], new Set(["put"]), 0.9)).toBe(true);
   });
 });

@@ -89,11 +89,12 @@ describe("detectIntent", () => {
 
 describe("focusOf", () => {
   it.each([
-    ["do you also do laser hair removal?", "laser hair removal?"],
+    ["do you also do laser hair removal?", "laser hair removal"],
     ["Do you guys offer chemical peels", "chemical peels"],
     ["Does the clinic use numbing cream", "numbing cream"],
     ["what are the signs of rosacea", "rosacea"],
-    ["What causes melasma?", "melasma?"],
+    ["What causes melasma? I have it on my cheeks", "melasma"],
+    ["do you do packages? where can I read more", "packages"],
   ])("names what a service or condition question is about: %s", (question, focus) => {
     expect(focusOf(question).trim()).toBe(focus);
   });

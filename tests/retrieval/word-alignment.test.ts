@@ -47,24 +47,52 @@ describe("createWordAligner", () => {
     const vocabulary = contentWords("Unlike injectables that fill space or freeze muscles.");
     const glossary = {
       sample: false,
-      terms: [{ term: "injectables", also: ["botox", "anti wrinkle injections"] }],
+      terms: [{ term: "injectables", also: ["botox", "wrinkle jabs"] }],
     };
     const vectors = await testVectors();
     const withGlossary = createWordAligner(vectors, { vocabulary, glossary });
     const without = createWordAligner(vectors, { vocabulary });
     const passage = withGlossary.passage(vocabulary.join(" "));
     expect(withGlossary.query("is it like Botox?").words).toContain("injectables");
-    expect(withGlossary.query("what about anti-wrinkle injections").words).toContain("injectables");
+    expect(withGlossary.query("what about wrinkle-jabs").words).toContain("injectables");
     expect(without.query("is it like Botox?").words).not.toContain("injectables");
     expect(withGlossary.score(withGlossary.query("is it like Botox?"), passage)).toBeGreaterThan(
       without.score(without.query("is it like Botox?"), without.passage(vocabulary.join(" "))),
     );
   });
 
+  it("ignores glossary phrases of everyday words, and finds one at the end of a question", async () => {
+    const vocabulary = contentWords("Topical products penetrate deeper into the dermis.");
+    const glossary = {
+      sample: false,
+      terms: [{ term: "penetrate", also: ["in", "get in", "soak in"] }],
+    };
+    const aligner = createWordAligner(await testVectors(), { vocabulary, glossary });
+    expect(aligner.query("is it safe in winter, can I get in early").words).not.toContain(
+      "penetrate",
+    );
+    const query = aligner.query("why do my creams never soak in");
+    expect(query.words).toContain("penetrate");
+    const soak = query.words.indexOf("soak");
+    expect(query.standsFor[soak]).toEqual(["penetrate"]);
+    expect(query.origins[query.words.indexOf("penetrate")]).toBe("glossary");
+    // The question's own words are what is checked; the term stands in for "soak".
+    const [match] = aligner
+      .questionWords(query, aligner.passage(vocabulary.join(" ")))
+      .filter((m) => m.word === "soak");
+    expect(match?.termMatch).toBe(1);
+    expect(
+      createWordAligner(await testVectors(), { vocabulary }).query("creams never soak in").words,
+    ).not.toContain("penetrate");
+  });
+
   it("says how well a passage matches each rare question word", async () => {
     const aligner = createWordAligner(await testVectors(), { vocabulary: contentWords(PASSAGE) });
     const passage = aligner.passage(PASSAGE);
-    const rare = aligner.rareWords(aligner.query("do you use numbing cream on wrinkles"), passage);
+    const rare = aligner.questionWords(
+      aligner.query("do you use numbing cream on wrinkles"),
+      passage,
+    );
     const match = (word: string) => rare.find((m) => m.word === word)?.match;
     expect(match("numbing")).toBeLessThan(0.5);
     expect(match("wrinkles")).toBe(1);
@@ -80,7 +108,7 @@ describe("createWordAligner", () => {
     const related = createWordAligner(vectors, { vocabulary, lexicon: await testLexicon() });
     const passage = (a: typeof plain) => a.passage(vocabulary.join(" "));
     const best = (a: typeof plain, question: string, word: string) =>
-      a.rareWords(a.query(question), passage(a)).find((m) => m.word === word)?.match ?? 0;
+      a.questionWords(a.query(question), passage(a)).find((m) => m.word === word)?.match ?? 0;
     // A facelift is a kind of surgery, a puncture a kind of hole, "sink in" means "penetrate".
     expect(best(related, "is it like a facelift", "facelift")).toBeGreaterThanOrEqual(0.6);
     expect(best(related, "poking holes in my face", "holes")).toBeGreaterThanOrEqual(0.6);
