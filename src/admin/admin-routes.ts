@@ -7,6 +7,7 @@ import { parseWith, sendError } from "../http/errors.js";
 import type { SearchIndex } from "../index/search-index.js";
 import { deleteDocument, listDocuments, MAX_DOCUMENT_BYTES, putDocument } from "./documents.js";
 import type { Reindexer } from "./reindexer.js";
+import { glossarySchema, loadGlossary, saveGlossary } from "../content/glossary.js";
 
 export interface AdminRouteDeps {
   adminToken: string;
@@ -87,6 +88,25 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     if (!(await deleteDocument(deps.corpusDir, docId)))
       throw new AppError("not_found", "No such document");
     res.status(204).end();
+  });
+
+  router.get("/api/admin/glossary", async (_req, res) => {
+    const { glossary, problem } = await loadGlossary(deps.corpusDir);
+    res.json({
+      glossary,
+      ...(problem ? { problem } : {}),
+      // What the answers use now; an edit counts from the next re-index.
+      inService: deps.index()?.glossary.terms.length ?? null,
+    });
+  });
+
+  router.put("/api/admin/glossary", json, async (req, res) => {
+    if (!req.is("application/json")) {
+      throw new AppError("unsupported_media_type", "Send the glossary as JSON { terms: [...] }");
+    }
+    const glossary = parseWith(glossarySchema, req.body);
+    await saveGlossary(deps.corpusDir, glossary);
+    res.json({ terms: glossary.terms.length });
   });
 
   router.post("/api/admin/reindex", (_req, res) => {

@@ -4,7 +4,8 @@
  * "injectables"). Word vectors and WordNet miss many of these pairs; the clinic knows them.
  * It is content, like the articles: built into the index and swapped in with it.
  */
-import { readFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 
@@ -28,7 +29,7 @@ export const glossarySchema = z.strictObject({
         /** The articles' word or phrase. */
         term: phrase,
         /** What visitors say for it. */
-        also: z.array(phrase).min(1, "must list at least one phrase"),
+        also: z.array(phrase).min(1, "must list at least one phrase").max(200),
       }),
     )
     .max(5000, "must have at most 5000 terms"),
@@ -65,4 +66,19 @@ export async function loadGlossary(
     return { glossary: EMPTY_GLOSSARY, problem: `invalid glossary (${issues.join("; ")})` };
   }
   return { glossary: parsed.data };
+}
+
+/**
+ * Writes a validated glossary as the corpus's `glossary.json` (to a temporary file renamed
+ * into place, so a reader never sees half of it). It is used from the next re-index on.
+ */
+export async function saveGlossary(corpusDir: string, glossary: Glossary): Promise<void> {
+  const file = path.join(corpusDir, GLOSSARY_FILE);
+  const tmp = path.join(corpusDir, `.${GLOSSARY_FILE}.tmp-${randomUUID()}`);
+  try {
+    await writeFile(tmp, `${JSON.stringify(glossary, null, 2)}\n`);
+    await rename(tmp, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }

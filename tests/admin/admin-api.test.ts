@@ -273,6 +273,56 @@ describe("documents", () => {
   });
 });
 
+describe("glossary", () => {
+  const ask = async (message: string) =>
+    (await postJson(`${service.url}/api/chat`, { message })).body as {
+      grounded: boolean;
+      citations: { section: string }[];
+    };
+
+  it("shows the glossary and how many of its terms the answers use", async () => {
+    const { status, body } = await request(`${service.url}/api/admin/glossary`, "GET");
+    expect(status).toBe(200);
+    expect(body.glossary.sample).toBe(true);
+    expect(body.glossary.terms.length).toBeGreaterThan(10);
+    expect(body.inService).toBe(body.glossary.terms.length);
+    expect(body.problem).toBeUndefined();
+  });
+
+  it("refuses an invalid glossary with the bad fields and keeps the file", async () => {
+    const before = await request(`${service.url}/api/admin/glossary`, "GET");
+    const bad = await request(`${service.url}/api/admin/glossary`, "PUT", {
+      terms: [{ term: "melasma", also: [] }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({ "terms.0.also": "must list at least one phrase" });
+    const after = await request(`${service.url}/api/admin/glossary`, "GET");
+    expect(after.body.glossary).toEqual(before.body.glossary);
+    const staff = await request(`${service.url}/api/admin/glossary`, "PUT", before.body.glossary, {
+      authorization: `Bearer ${STAFF}`,
+    });
+    expect(staff.status).toBe(403);
+  });
+
+  it("saves a glossary that the answers use from the next re-index", async () => {
+    const question = "can microneedling clear up my blotchmarks?";
+    expect(await ask(question)).toMatchObject({ grounded: false, citations: [] });
+
+    const saved = await request(`${service.url}/api/admin/glossary`, "PUT", {
+      terms: [{ term: "Melasma", also: ["Blotchmarks"] }],
+    });
+    expect(saved).toEqual({ status: 200, body: { terms: 1 } });
+    const listed = await request(`${service.url}/api/admin/glossary`, "GET");
+    expect(listed.body.glossary.terms).toEqual([{ term: "melasma", also: ["blotchmarks"] }]);
+    expect(await ask(question)).toMatchObject({ grounded: false });
+
+    expect(await reindexAndWait(service.url)).toMatchObject({ state: "done" });
+    const reply = await ask(question);
+    expect(reply.grounded).toBe(true);
+    expect(reply.citations[0]?.section).toBe("Treating Acne Scars and Sun Spots");
+  });
+});
+
 describe("re-index", () => {
   const askPeels = async () =>
     (

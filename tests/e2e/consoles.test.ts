@@ -587,4 +587,43 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       "done",
     ]);
   });
+
+  it("edits the glossary: a malformed line is named, and a saved term answers after a re-index", async () => {
+    await adminSignIn();
+    const glossary = page.getByLabel("Terms");
+    await expect.poll(() => glossary.inputValue()).toContain("injectables: botox, fillers");
+    expect(await page.locator(".glossary .hint").last().textContent()).toMatch(
+      /^\d+ terms\. The answers use them\. These are sample terms/,
+    );
+    expect(await axeViolations()).toEqual([]);
+
+    const save = page.getByRole("button", { name: "Save glossary" });
+    await glossary.fill("# my terms\nmelasma");
+    await save.click();
+    await expect
+      .poll(() => page.locator(".glossary .message").textContent())
+      .toMatch(/^Line 2: write the article's term, a colon/);
+
+    const question = "can microneedling clear up my blotchmarks?";
+    await glossary.fill("melasma: Blotchmarks");
+    await save.click();
+    await expect
+      .poll(() => page.locator(".glossary .message").textContent())
+      .toBe("Saved 1 term. Re-index to use them in answers.");
+    expect(await page.locator(".glossary .hint").last().textContent()).toMatch(
+      /^1 term\. The answers use \d+ terms until the next re-index\.$/,
+    );
+    expect((await ask(url, question)).grounded).toBe(false);
+
+    await page.getByRole("button", { name: "Re-index" }).click();
+    await page.locator('.job-line[data-state="done"]').waitFor({ timeout: 30_000 });
+    const reply = await ask(url, question);
+    expect(reply.grounded).toBe(true);
+    expect(reply.citations[0].section).toBe("Treating Acne Scars and Sun Spots");
+    const saved = await getJson(`${url}/api/admin/glossary`, adminAuth);
+    expect(saved.body).toMatchObject({
+      glossary: { sample: false, terms: [{ term: "melasma", also: ["blotchmarks"] }] },
+      inService: 1,
+    });
+  });
 });

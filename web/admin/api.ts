@@ -5,6 +5,7 @@
 import type { DocumentListing } from "../../src/admin/documents.js";
 import type { ReindexJob } from "../../src/admin/reindexer.js";
 import type { Http, Result } from "../console/http.js";
+import type { GlossaryTerm } from "./glossary.js";
 
 export type { DocumentListing, ReindexJob };
 
@@ -25,6 +26,14 @@ export interface IndexInfo {
   jobs: ReindexJob[];
 }
 
+export interface GlossaryInfo {
+  glossary: { sample: boolean; note?: string; terms: GlossaryTerm[] };
+  /** Why the glossary file on disk cannot be used, if it cannot. */
+  problem?: string;
+  /** Terms of the glossary the answers use now (null while the service is starting). */
+  inService: number | null;
+}
+
 export interface Saved {
   docId: string;
   file: string;
@@ -42,6 +51,8 @@ export interface AdminApi {
   remove(docId: string): Promise<Result<null>>;
   reindex(): Promise<Result<{ jobId: string; state: ReindexJob["state"] }>>;
   job(jobId: string): Promise<Result<ReindexJob>>;
+  glossary(): Promise<Result<GlossaryInfo>>;
+  putGlossary(terms: GlossaryTerm[]): Promise<Result<{ terms: number }>>;
 }
 
 export function createAdminApi(http: Http): AdminApi {
@@ -62,5 +73,7 @@ export function createAdminApi(http: Http): AdminApi {
     remove: (docId) => http.request("DELETE", doc(docId)),
     reindex: () => http.request("POST", "/api/admin/reindex"),
     job: (jobId) => http.request("GET", `/api/admin/reindex/${encodeURIComponent(jobId)}`),
+    glossary: () => http.request("GET", "/api/admin/glossary"),
+    putGlossary: (terms) => http.request("PUT", "/api/admin/glossary", { json: { terms } }),
   };
 }

@@ -23,6 +23,7 @@ import {
   type Upload,
 } from "./api.js";
 import { type AdminLive, type AdminLiveHandlers, connectAdminLive } from "./live.js";
+import { glossaryToText, parseGlossaryText } from "./glossary.js";
 import { describeJob, isFinished, jobState, supersedes } from "./progress.js";
 import {
   ACCEPT,
@@ -522,6 +523,7 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
   }
 
   const upload = uploadForms(api, refresh);
+  const glossary = glossaryCard(api);
   (documentsSection.querySelector("h2") as HTMLElement).setAttribute("tabindex", "-1");
 
   const main = h(
@@ -531,6 +533,7 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
     indexSection,
     documentsSection,
     upload.element,
+    glossary,
   );
 
   renderStats();
@@ -573,6 +576,81 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
       clearTimeout(pollTimer);
     },
   };
+}
+
+/**
+ * The clinic's glossary: the words visitors use for the articles' terms, one term a line.
+ * Saved to the corpus; the answers use it from the next re-index.
+ */
+function glossaryCard(api: AdminApi): HTMLElement {
+  const text = h("textarea", {
+    name: "glossary",
+    rows: 14,
+    spellcheck: "false",
+    class: "glossary-text",
+  });
+  const status = h("p", { class: "hint" });
+  const save = h("button", { type: "submit", class: "button primary" }, "Save glossary");
+  const message = messageArea();
+  const form = h(
+    "form",
+    { class: "card glossary", novalidate: true, "aria-labelledby": "glossary-heading" },
+    h("h2", { id: "glossary-heading" }, "Glossary"),
+    h(
+      "p",
+      {},
+      "The words visitors use for your articles' terms, so that a question about “dark marks” finds the passage on “hyperpigmentation”. One term a line: the article's word, a colon, then what visitors say, separated by commas.",
+    ),
+    field("Terms", text, "For example: injectables: botox, fillers, anti-wrinkle injections"),
+    status,
+    h("div", { class: "actions" }, save),
+    message.element,
+  );
+
+  const describe = (info: { terms: number; inService: number | null; sample: boolean }) => {
+    const used =
+      info.inService === null
+        ? ""
+        : info.inService === info.terms
+          ? " The answers use them."
+          : ` The answers use ${plural(info.inService, "term")} until the next re-index.`;
+    status.textContent = `${plural(info.terms, "term")}.${used}${info.sample ? " These are sample terms: review them for your clinic." : ""}`;
+  };
+
+  void api.glossary().then((result) => {
+    if (!result.ok) return message.show(result.message, "error");
+    const { glossary, problem, inService } = result.value;
+    text.value = glossaryToText(glossary.terms);
+    describe({ terms: glossary.terms.length, inService, sample: glossary.sample });
+    if (problem) {
+      message.show(`The glossary file cannot be used (${problem}). Saving replaces it.`, "error");
+    }
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(save)) return;
+    message.clear();
+    const parsed = parseGlossaryText(text.value);
+    if (!parsed.ok) {
+      message.show(parsed.message, "error");
+      text.focus();
+      return;
+    }
+    setBusy(save, true, "Saving…");
+    const result = await api.putGlossary(parsed.terms);
+    setBusy(save, false);
+    if (!result.ok) return message.show(result.message, "error");
+    const info = await api.glossary();
+    if (info.ok) {
+      describe({ terms: result.value.terms, inService: info.value.inService, sample: false });
+    }
+    message.show(
+      `Saved ${plural(result.value.terms, "term")}. Re-index to use them in answers.`,
+      "success",
+    );
+  });
+  return form;
 }
 
 /** The two ways to add or replace a document: upload a file, or write Markdown. */
