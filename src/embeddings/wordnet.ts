@@ -79,6 +79,8 @@ function unpack(packed: Int32Array, i: number): Int32Array {
  * ("crow's feet" → "crow_feet"), "_" between the words of a phrase.
  */
 function lemmaKey(text: string): string {
+  // Most look-ups are one plain word or a tokenizer's "word_word": nothing to change.
+  if (/^[a-z_]+$/.test(text)) return text;
   return text
     .toLowerCase()
     .trim()

@@ -178,6 +178,16 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   for (const word of options.vocabulary) addWord(word);
   let vocabRows = Int32Array.from(vocabWords, (w) => vectors.lookup(w));
   const vocabStems = vocabWords.map(stemOf);
+  // The vocabulary's vectors side by side (zeros where a word has none): comparing a question
+  // word with all of them then reads a few hundred kilobytes in order, not rows scattered over
+  // the 140 MB of the whole vector table.
+  const dims = vectors.dimensions;
+  let vocabMatrix = new Float32Array(vocabWords.length * dims);
+  const placeVector = (slot: number) => {
+    const row = vocabRows[slot] as number;
+    if (row >= 0) vocabMatrix.set(vectors.vector(row), slot * dims);
+  };
+  vocabWords.forEach((_, slot) => placeVector(slot));
   const mendable = vocabWords.filter((w) => w.length >= 4);
 
   // Glossary phrases by their stemmed tokens ("dark mark"), with the words of the terms they
@@ -211,11 +221,13 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     const tokens = tokenize(text).map(stemOf);
     const found: { stems: string[]; termWords: string[] }[] = [];
     for (let i = 0; i < tokens.length; i++) {
+      let key = "";
       for (let n = 1; n <= longestPhrase && i + n <= tokens.length; n++) {
+        key = n === 1 ? (tokens[i] as string) : `${key} ${tokens[i + n - 1] as string}`;
+        const terms = termsByPhrase.get(key);
+        if (!terms) continue;
         const stems = tokens.slice(i, i + n);
-        for (const termWords of termsByPhrase.get(stems.join(" ")) ?? []) {
-          found.push({ stems, termWords });
-        }
+        for (const termWords of terms) found.push({ stems, termWords });
       }
     }
     return found;
@@ -347,9 +359,14 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     const row = vectors.lookup(word);
     const s = stemOf(word);
     const out = new Float32Array(vocabWords.length);
+    const own = row >= 0 ? vectors.vector(row) : undefined;
     for (let i = 0; i < vocabWords.length; i++) {
-      const other = vocabRows[i] as number;
-      let sim = row >= 0 && other >= 0 ? vectors.similarity(row, other) : 0;
+      let sim = 0;
+      if (own) {
+        for (let d = 0, at = i * dims; d < dims; d++, at++) {
+          sim += (own[d] as number) * (vocabMatrix[at] as number);
+        }
+      }
       if (vocabStems[i] === s) sim = 1;
       else if (sim < WORD_FORM_SIMILARITY && sameWordForm(word, vocabWords[i] as string)) {
         sim = WORD_FORM_SIMILARITY;
@@ -459,8 +476,10 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
         if (!specific(query.rows[i] as number)) continue;
         if (passage.stems.has(query.stems[i] as string)) return true;
         const sims = similarities(query.words[i] as string, query.phrases[i] as string);
-        for (const slot of passage.slots) {
-          if (specific(vocabRows[slot] as number) && (sims[slot] as number) >= TOPIC_SIMILARITY) {
+        const slots = passage.slots;
+        for (let j = 0; j < slots.length; j++) {
+          const slot = slots[j] as number;
+          if ((sims[slot] as number) >= TOPIC_SIMILARITY && specific(vocabRows[slot] as number)) {
             return true;
           }
         }
@@ -500,6 +519,10 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
     rows.set(vocabRows);
     rows[slot] = vectors.lookup(word);
     vocabRows = rows;
+    const matrix = new Float32Array(vocabWords.length * dims);
+    matrix.set(vocabMatrix);
+    vocabMatrix = matrix;
+    placeVector(slot);
     vocabStems.push(stemOf(word));
     relateSlot(slot);
     rowCache.clear();
