@@ -58,10 +58,15 @@ export function wordOrder(words: readonly string[]): Int32Array {
   });
 }
 
+/** Looked-up words remembered, at most. */
+const RECENT_WORDS = 50_000;
+
 class PackedWordVectors implements WordVectors {
   readonly id: string;
   readonly dimensions: number;
   readonly size: number;
+  /** Words looked up lately: questions use the same few thousand words again and again. */
+  private readonly recent = new Map<string, number>();
 
   constructor(
     id: string,
@@ -77,6 +82,15 @@ class PackedWordVectors implements WordVectors {
   }
 
   lookup(word: string): number {
+    const recent = this.recent.get(word);
+    if (recent !== undefined) return recent;
+    const row = this.search(word);
+    if (this.recent.size >= RECENT_WORDS) this.recent.clear();
+    this.recent.set(word, row);
+    return row;
+  }
+
+  private search(word: string): number {
     // The first position whose word is not before `word`: its first (most frequent) row.
     let low = 0;
     let high = this.order.length;

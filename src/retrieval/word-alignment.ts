@@ -63,8 +63,8 @@ const TOPIC_SIMILARITY = 0.75;
 const SPELLING_WORDS = 30_000;
 /** Unknown words of one question looked up in everyday English, at most. */
 const SPELLING_CHECKS_PER_QUERY = 8;
-/** Spelling corrections remembered per aligner. */
-const MENDED_WORDS = 10_000;
+/** Spelling corrections, and phrase checks, remembered per aligner. */
+const REMEMBERED_WORDS = 10_000;
 /**
  * Vocabulary ranks past this are mostly misspellings and oddities in the word vectors; below
  * it, rare words are real ones ("router", "scarring"), not misspellings of a corpus word.
@@ -320,15 +320,16 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   function mend(word: string, spelling: { checks: number } = { checks: 0 }): string {
     const row = vectors.lookup(word);
     if (word.length < 4 || slotOf.has(word) || (row >= 0 && row < ODD_WORD_RANK)) return word;
+    const remembered = mended.get(word);
+    if (remembered !== undefined) return remembered;
     const allowed = word.length >= 8 ? 2 : 1;
-    const corpusWord = closest(word, mendable, allowed);
+    let found = closest(word, mendable, allowed);
     // A word the vectors know, however rare ("saggy"), is no misspelling of a word a letter
-    // away ("baggy"), even where the vectors place the two close together.
-    // Only plain English spellings are checked: "crème" is no misspelling of "crime".
-    if (corpusWord || row >= 0 || !/^[a-z]+$/.test(word)) return corpusWord ?? word;
-    let spelled = mended.get(word);
-    if (spelled === undefined) {
-      // A message of hundreds of made-up words must not cost a second of searching.
+    // away ("baggy"), even where the vectors place the two close together; and only plain
+    // English spellings are checked: "crème" is no misspelling of "crime".
+    if (!found && row < 0 && /^[a-z]+$/.test(word)) {
+      // A message of hundreds of made-up words must not cost a second of searching (the
+      // words left unchecked are not remembered: a later question may check them).
       if (spelling.checks <= 0) return word;
       spelling.checks -= 1;
       if (!commonByStart) {
@@ -342,11 +343,24 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
         }
       }
       // Same first letter: misspellings rarely change it, and it keeps the search short.
-      spelled = closest(word, commonByStart.get(word[0] as string) ?? [], allowed) ?? word;
-      if (mended.size >= MENDED_WORDS) mended.clear();
-      mended.set(word, spelled);
+      found = closest(word, commonByStart.get(word[0] as string) ?? [], allowed);
     }
-    return spelled;
+    if (mended.size >= REMEMBERED_WORDS) mended.clear();
+    mended.set(word, found ?? word);
+    return found ?? word;
+  }
+
+  // Whether two words are a WordNet phrase ("sink_in"): asked for every pair of every
+  // question, and the answer never changes.
+  const phrases = new Map<string, boolean>();
+  function isPhrase(candidate: string): boolean {
+    let known = phrases.get(candidate);
+    if (known === undefined) {
+      known = (lexicon?.senses(candidate).length ?? 0) > 0;
+      if (phrases.size >= REMEMBERED_WORDS) phrases.clear();
+      phrases.set(candidate, known);
+    }
+    return known;
   }
 
   // Per question word: its match strength (before the floor) with every vocabulary word.
@@ -411,7 +425,7 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
           const weight = rarityWeight(vectors, row) * factor;
           const s = stemOf(word);
           const candidate = next ? `${word}_${next}` : "";
-          const phrase = candidate && lexicon?.senses(candidate).length ? candidate : "";
+          const phrase = candidate && isPhrase(candidate) ? candidate : "";
           const prior = seen.get(s);
           // A word of the question stays one, whatever else brings it in too.
           if (prior && (prior.weight >= weight || prior.origin === "question")) continue;
