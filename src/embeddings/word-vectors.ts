@@ -49,7 +49,7 @@ const winkSchema = z.object({
  * found by binary search. Building a map of 350,000 words instead took a third of a second
  * at every start.
  */
-export function wordOrder(words: readonly string[]): Int32Array {
+function wordOrder(words: readonly string[]): Int32Array {
   const order = Int32Array.from(words, (_, i) => i);
   return order.sort((a, b) => {
     const x = words[a] as string;
