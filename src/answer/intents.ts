@@ -144,7 +144,7 @@ export function unansweredPriceQuestion(question: string, passageTexts: string[]
 
 /** "Do you offer X?", "do you also do X?": whether the clinic provides something. */
 const SERVICE_QUESTION =
-  /\b(do|does|can|could|will|would) (you|u|ya|you guys|you all|yall|the clinic|your clinic)( (also|even|still|ever|guys))? (do|offer|provide|use|sell|stock|carry|have|perform|give|accept|take|recommend|apply)\b([^.?!]*)/i;
+  /\b(do|does|can|could|will|would) (you|ya|you guys|you all|yall|the clinic|your clinic)( (also|even|still|ever|guys))? (do|offer|provide|use|sell|stock|carry|have|perform|give|accept|take|recommend|apply)\b([^.?!]*)/i;
 /** "Symptoms of X", "what causes X": a question about a named condition. */
 const CONDITION_QUESTION =
   /\b(symptoms?|signs?|causes?|cures?|treatments?|risks?|diagnos\w*|medication|medicine) (of|for)\b([^.?!]*)|\bwhat causes\b([^.?!]*)/i;
@@ -157,7 +157,7 @@ const CONDITION_QUESTION =
  * hair. Empty when the question has no such part.
  */
 export function focusOf(question: string): string {
-  const text = stripMarkup(question).replace(/[\u2018\u2019\u02bc]/g, "'");
+  const text = normalize(stripMarkup(question));
   const service = SERVICE_QUESTION.exec(text);
   if (service) return service[6] ?? "";
   const condition = CONDITION_QUESTION.exec(text);

@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../errors.js";
 
@@ -58,4 +58,12 @@ export async function readCacheDir<T>(
       throw new AppError("internal", unreadable, { cause });
     }
   }
+}
+
+/** Reads a cache file of little-endian 32-bit integers. */
+export async function readInt32(file: string): Promise<Int32Array> {
+  const bytes = await readFile(file);
+  if (bytes.byteLength % 4 !== 0) throw new Error(`${file} is not a list of 32-bit numbers`);
+  // Copied: the read buffer may be misaligned for Int32 access.
+  return new Int32Array(new Uint8Array(bytes).buffer, 0, bytes.byteLength / 4);
 }

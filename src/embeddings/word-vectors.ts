@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.js";
-import { readCacheDir, writeCacheDir } from "./cache-dir.js";
+import { readCacheDir, readInt32, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
 const CACHE_VERSION = 2;
@@ -26,8 +26,6 @@ export interface WordVectors {
   word(row: number): string;
   /** The unit vector at a row (a view, not a copy). */
   vector(row: number): Float32Array;
-  /** Cosine similarity of two rows. */
-  similarity(a: number, b: number): number;
 }
 
 const cacheMetaSchema = z.object({
@@ -111,16 +109,6 @@ class PackedWordVectors implements WordVectors {
     const d = this.dimensions;
     return this.data.subarray(row * d, row * d + d);
   }
-
-  similarity(a: number, b: number): number {
-    const d = this.dimensions;
-    const data = this.data;
-    let sum = 0;
-    for (let i = 0, x = a * d, y = b * d; i < d; i++, x++, y++) {
-      sum += (data[x] as number) * (data[y] as number);
-    }
-    return sum;
-  }
 }
 
 /** Builds word vectors from in-memory rows; used by tests and by the cache loader. */
@@ -172,15 +160,14 @@ export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
         const meta = cacheMetaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
         const words = (await readFile(p.words, "utf8")).split("\n");
         const bytes = await readFile(p.vectors);
-        const orderBytes = await readFile(p.order);
+        const order = await readInt32(p.order);
         if (
           words.length !== meta.size ||
           bytes.byteLength !== meta.size * meta.dimensions * 4 ||
-          orderBytes.byteLength !== meta.size * 4
+          order.length !== meta.size
         ) {
           throw new Error("cache files do not match their metadata");
         }
-        const order = new Int32Array(new Uint8Array(orderBytes).buffer, 0, meta.size);
         const floats = meta.size * meta.dimensions;
         // A large read gets its own buffer; use it in place (half the memory of a copy)
         // unless it is misaligned for Float32 access.

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.js";
-import { readCacheDir, writeCacheDir } from "./cache-dir.js";
+import { readCacheDir, readInt32, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
 const CACHE_VERSION = 5;
@@ -202,13 +202,6 @@ export function hasLexiconCache(cacheDir: string): boolean {
   return (
     existsSync(p.meta) && existsSync(p.lemmas) && existsSync(p.senses) && existsSync(p.broader)
   );
-}
-
-async function readInt32(file: string): Promise<Int32Array> {
-  const bytes = await readFile(file);
-  if (bytes.byteLength % 4 !== 0) throw new Error(`${file} is not a list of 32-bit numbers`);
-  // Copied: the read buffer may be misaligned for Int32 access.
-  return new Int32Array(new Uint8Array(bytes).buffer, 0, bytes.byteLength / 4);
 }
 
 /**
