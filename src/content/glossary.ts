@@ -4,10 +4,8 @@
  * "injectables"). Word vectors and WordNet miss many of these pairs; the clinic knows them.
  * It is content, like the articles: built into the index and swapped in with it.
  */
-import { randomUUID } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
+import { loadContentFile, saveContentFile } from "./content-file.js";
 
 export const GLOSSARY_FILE = "glossary.json";
 
@@ -47,38 +45,16 @@ export const EMPTY_GLOSSARY: Glossary = { sample: false, terms: [] };
 export async function loadGlossary(
   corpusDir: string,
 ): Promise<{ glossary: Glossary; problem?: string }> {
-  let raw: string;
-  try {
-    raw = await readFile(path.join(corpusDir, GLOSSARY_FILE), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { glossary: EMPTY_GLOSSARY };
-    return { glossary: EMPTY_GLOSSARY, problem: "the file could not be read" };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return { glossary: EMPTY_GLOSSARY, problem: "the file is not valid JSON" };
-  }
-  const parsed = glossarySchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    return { glossary: EMPTY_GLOSSARY, problem: `invalid glossary (${issues.join("; ")})` };
-  }
-  return { glossary: parsed.data };
+  const { value, problem } = await loadContentFile(
+    corpusDir,
+    GLOSSARY_FILE,
+    glossarySchema,
+    EMPTY_GLOSSARY,
+  );
+  return problem ? { glossary: value, problem } : { glossary: value };
 }
 
-/**
- * Writes a validated glossary as the corpus's `glossary.json` (to a temporary file renamed
- * into place, so a reader never sees half of it). It is used from the next re-index on.
- */
+/** Writes a validated glossary as the corpus's `glossary.json`, used from the next re-index on. */
 export async function saveGlossary(corpusDir: string, glossary: Glossary): Promise<void> {
-  const file = path.join(corpusDir, GLOSSARY_FILE);
-  const tmp = path.join(corpusDir, `.${GLOSSARY_FILE}.tmp-${randomUUID()}`);
-  try {
-    await writeFile(tmp, `${JSON.stringify(glossary, null, 2)}\n`);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await saveContentFile(corpusDir, GLOSSARY_FILE, glossary);
 }

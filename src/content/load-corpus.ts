@@ -1,4 +1,6 @@
 import { GLOSSARY_FILE } from "./glossary.js";
+import { QUESTION_BANK_FILE } from "./question-bank.js";
+import { BOOKING_EXAMPLES_FILE } from "./booking-examples.js";
 import { createHash } from "node:crypto";
 import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -33,7 +35,12 @@ function unsupportedReason(file: string): string {
 }
 
 /** Files in the corpus directory that are not articles and are not worth a "skipped" line. */
-const NOT_ARTICLES = new Set(["clinic.json", GLOSSARY_FILE]);
+const NOT_ARTICLES = new Set([
+  "clinic.json",
+  GLOSSARY_FILE,
+  QUESTION_BANK_FILE,
+  BOOKING_EXAMPLES_FILE,
+]);
 
 /** Default size limit per file: far above any article, low enough to keep a stray dump out. */
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
