@@ -1,25 +1,27 @@
 /**
- * `npm run bench [-- --quick] [--out dir]`: answer quality against baselines, the vector
- * index at 1×/100×/1000× the corpus, ingest throughput, the service under load, cold starts
- * and the widget's size, in one run (a few minutes on 2 cores; `--quick` is a smoke run of
- * the harness). Writes `benchmarks.md` and two SVG charts to `--out` (default docs/) and
- * prints the report. Exits non-zero only if the bench itself breaks, never for a slow figure.
+ * `npm run bench [-- --quick] [--out dir]`: answer quality of the retrieval variants on the
+ * development sets (in-sample, and cross-validated), answer time part by part and memory,
+ * the vector index at 1×/100×/1000× the corpus, ingest throughput, the service under load,
+ * cold starts and the widget's size, in one run (several minutes on 2 cores; `--quick` is a
+ * smoke run of the harness). Writes `benchmarks.md` and two SVG charts to `--out` (default
+ * docs/) and prints the report. Exits non-zero only if the bench itself breaks, never for a
+ * slow figure. Never runs the blind set.
  */
-import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as prettier from "prettier";
+import { followUpContext } from "../src/answer/answerer.js";
 import { loadConfig } from "../src/config.js";
 import { loadCore } from "../src/core.js";
-import { loadEvalCases } from "../src/eval/eval-cases.js";
+import { type EvalCase, loadEvalCases } from "../src/eval/eval-cases.js";
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from "../src/index/build-index.js";
 import { runJsonScript } from "./bench/child.js";
 import type { ScaleResult } from "./bench/index-scale.js";
 import { measureIngest } from "./bench/ingest.js";
 import type { LoadResult } from "./bench/load-generator.js";
-import { measureQuality } from "./bench/quality.js";
+import { type DevelopmentSet, measureQuality, sampleCases } from "./bench/quality.js";
 import {
   type BenchResults,
   CHART_FILES,
@@ -28,12 +30,19 @@ import {
   recallChart,
   renderReport,
 } from "./bench/report.js";
-import { runLoad, startService, stopService } from "./bench/service.js";
+import { runLoad, serviceMemory, startService, stopService } from "./bench/service.js";
+import type { SpeedResult } from "./bench/speed-worker.js";
 import { sentencePool } from "./bench/synthetic.js";
 import { measureWidget } from "./bench/widget.js";
 import { runScript } from "./run-script.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+/** The development sets, as `npm run fit` fits on them; the first is the project's own. */
+const DEVELOPMENT_SETS = [
+  "tests/eval/cases.jsonl",
+  "tests/eval/held-out.jsonl",
+  "tests/eval/held-out-2.jsonl",
+];
 const CASES = path.join(ROOT, "tests/eval/cases.jsonl");
 const SEED = 20261124;
 
@@ -41,6 +50,9 @@ const SEED = 20261124;
 const PLANS = {
   full: {
     loadSeconds: 5,
+    /** Cases per development set (all of them). */
+    casesPerSet: undefined,
+    freshSeconds: 60,
     socketVisitors: [1, 32, 256],
     scaleFactors: [1, 100, 1000],
     queries: 300,
@@ -49,6 +61,8 @@ const PLANS = {
   },
   quick: {
     loadSeconds: 0.5,
+    casesPerSet: 12,
+    freshSeconds: 2,
     socketVisitors: [1, 32],
     scaleFactors: [1, 10],
     queries: 60,
@@ -59,23 +73,7 @@ const PLANS = {
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-function gitCommit(): string | undefined {
-  try {
-    const run = (...args: string[]) =>
-      execFileSync("git", args, {
-        cwd: ROOT,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim();
-    const dirty = run("status", "--porcelain").length > 0;
-    return `${run("rev-parse", "--short", "HEAD")}${dirty ? " (with uncommitted changes)" : ""}`;
-  } catch {
-    return undefined;
-  }
-}
-
 function machine(startedAt: Date, load: { start: number; max: number }): MachineInfo {
-  const commit = gitCommit();
   return {
     cpu: os.cpus()[0]?.model.trim() ?? "unknown CPU",
     cores: os.cpus().length,
@@ -84,8 +82,12 @@ function machine(startedAt: Date, load: { start: number; max: number }): Machine
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: startedAt.toISOString().replace(/\.\d+Z$/, "Z"),
     loadAverage: { ...load, end: os.loadavg()[0] ?? 0 },
-    ...(commit ? { commit } : {}),
   };
+}
+
+/** The last turn of every case of these categories. */
+function lastTurns(cases: readonly EvalCase[], categories: string[]): string[] {
+  return cases.filter((c) => categories.includes(c.category)).map((c) => c.turns.at(-1) ?? "");
 }
 
 await runScript(async () => {
@@ -95,7 +97,7 @@ await runScript(async () => {
       out: { type: "string", default: path.join(ROOT, "docs") },
     },
   });
-  const plan = values.quick ? PLANS.quick : PLANS.full;
+  const plan: (typeof PLANS)[keyof typeof PLANS] = values.quick ? PLANS.quick : PLANS.full;
   const outDir = path.resolve(values.out);
   const started = performance.now();
   const startedAt = new Date();
@@ -114,10 +116,26 @@ await runScript(async () => {
       NODE_ENV: "development",
     });
 
-    log("answer quality");
-    const core = await loadCore(config, { buildIfNeeded: true });
-    const cases = await loadEvalCases(CASES);
-    const quality = { cases: cases.length, rows: await measureQuality(core, cases) };
+    log("answer quality on the development sets (fitting each variant, and cross-validating it)");
+    // The word vectors and WordNet too: the fit's rows carry the alignment feature.
+    const core = await loadCore(config, { buildIfNeeded: true, alignment: true });
+    const sets: DevelopmentSet[] = [];
+    for (const file of DEVELOPMENT_SETS) {
+      const all = await loadEvalCases(path.join(ROOT, file));
+      sets.push({ file, cases: plan.casesPerSet ? sampleCases(all, plan.casesPerSet) : all });
+    }
+    const quality = await measureQuality(core, sets);
+
+    log("answer time, part by part, in a fresh process");
+    const speed = await runJsonScript<SpeedResult>(
+      "scripts/bench/speed-worker.ts",
+      {
+        dataDir: config.dataDir,
+        files: DEVELOPMENT_SETS.map((f) => path.join(ROOT, f)),
+        ...(plan.casesPerSet ? { casesPerSet: plan.casesPerSet } : {}),
+      },
+      { timeoutMs: 600_000 },
+    );
 
     const pool = sentencePool(core.index.chunks);
     const headings = [...new Set(core.index.chunks.flatMap((c) => c.headingPath.slice(1)))];
@@ -154,7 +172,6 @@ await runScript(async () => {
             seed: SEED,
             corpusDir: config.corpusDir,
             casesFile: CASES,
-            vectorsCacheDir: config.vectorsCacheDir,
           },
           { timeoutMs: 300_000, nodeFlags: ["--expose-gc"] },
         ),
@@ -167,20 +184,52 @@ await runScript(async () => {
     await stopService(cold);
     const service = await startService(serviceDir);
     let loads: BenchResults["load"];
+    const memory: BenchResults["memory"] = {};
     try {
+      const ready = await serviceMemory(service);
+      if (ready) memory.ready = ready;
       const common = {
         url: service.url,
         seconds: plan.loadSeconds,
-        questions: cases.filter((c) => c.category === "in-scope").map((c) => c.turns.at(-1) ?? ""),
+        questions: lastTurns(sets[0]?.cases ?? [], ["in-scope"]),
       };
       const ceiling = await runLoad({ ...common, kind: "healthz", concurrency: 32 });
+      // First, while the service has embedded nothing: each question once, none from the cache.
+      const fresh = [
+        ...new Set(sets.flatMap((s) => lastTurns(s.cases, ["in-scope", "unrelated"]))),
+      ];
+      const freshRow = await runLoad({
+        url: service.url,
+        kind: "socket-chat",
+        concurrency: 32,
+        seconds: plan.freshSeconds,
+        questions: fresh,
+        maxRequests: fresh.length,
+        warmUp: "Which skin treatments does the clinic offer for tired looking skin?",
+      });
       const httpChat = await runLoad({ ...common, kind: "http-chat", concurrency: 32 });
       const sockets: LoadResult[] = [];
       for (const concurrency of plan.socketVisitors) {
         sockets.push(await runLoad({ ...common, kind: "socket-chat", concurrency }));
       }
       const ceilingAfter = await runLoad({ ...common, kind: "healthz", concurrency: 32 });
-      loads = { ceiling, httpChat, sockets, ceilingAfter };
+      loads = {
+        ceiling,
+        fresh: freshRow,
+        freshQuestions: fresh.length,
+        followUps: {
+          questions: common.questions.length,
+          followUps: common.questions.filter(
+            (q) =>
+              followUpContext(q, [{ role: "visitor", text: "an earlier question" }]) !== undefined,
+          ).length,
+        },
+        httpChat,
+        sockets,
+        ceilingAfter,
+      };
+      const afterLoad = await serviceMemory(service);
+      if (afterLoad) memory.afterLoad = afterLoad;
     } finally {
       await stopService(service);
     }
@@ -198,9 +247,11 @@ await runScript(async () => {
         loadSeconds: plan.loadSeconds,
       },
       quality,
+      speed,
       scale,
       ingest,
       load: loads,
+      memory,
       coldStart: { withoutIndexMs: cold.readyMs, withIndexMs: service.readyMs },
       widget: await measureWidget(ROOT),
     };

@@ -1,19 +1,22 @@
 /**
  * `npm run ingest`: chunks and embeds the corpus into DATA_DIR/index, swapping the new
- * index in atomically. Only passages that changed are embedded again.
+ * index in atomically. Only texts that changed (passages, bank questions, sentences,
+ * examples) are embedded again. With `--suggest-questions`, the chat model then drafts
+ * questions for the sections the question bank has none for (scripts/suggest-questions.ts).
  */
 import cliProgress from "cli-progress";
 import { loadConfig, loadDotEnv } from "../src/config.js";
 import { buildOptions } from "../src/core.js";
-import { createEmbeddingModel } from "../src/embeddings/embedding-model.js";
-import { loadWordVectors } from "../src/embeddings/word-vectors.js";
+import { loadEmbeddingModel } from "../src/embeddings/embedding-model.js";
 import { buildIndex, type BuildProgress } from "../src/index/build-index.js";
 import { runScript } from "./run-script.js";
+import { draftQuestions, wantsQuestionDrafts } from "./suggest-questions.js";
 
 await runScript(async () => {
   loadDotEnv();
   const config = loadConfig(process.env);
-  const model = createEmbeddingModel(config, await loadWordVectors(config.vectorsCacheDir));
+  const suggest = wantsQuestionDrafts(process.argv.slice(2), config);
+  const model = await loadEmbeddingModel(config);
   console.log(`Indexing ${config.corpusDir} with ${model.modelId}`);
 
   const bar = process.stdout.isTTY
@@ -48,4 +51,5 @@ await runScript(async () => {
   } finally {
     bar?.stop();
   }
+  if (suggest) await draftQuestions(config, (line) => console.log(line));
 });

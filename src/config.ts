@@ -14,6 +14,7 @@ const envSchema = z
     CORPUS_DIR: z.preprocess(emptyToUndefined, z.string().default("./corpus")),
     CLINIC_PROFILE: optionalString,
     VECTORS_CACHE_DIR: optionalString,
+    EMBEDDING_CACHE_DIR: optionalString,
     EMBEDDINGS: z.preprocess(emptyToUndefined, z.enum(["local", "openai"]).default("local")),
     EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().default("text-embedding-3-small")),
     OPENAI_API_KEY: optionalString,
@@ -153,6 +154,8 @@ export interface Config {
   clinicProfilePath: string;
   indexDir: string;
   vectorsCacheDir: string;
+  /** Embeddings computed so far, by model and text hash, so a re-index embeds only what changed. */
+  embeddingCacheDir: string;
   embeddings:
     | { provider: "local" }
     | {
@@ -272,6 +275,9 @@ export function loadConfig(
     corpusDir,
     clinicProfilePath: path.resolve(cwd, e.CLINIC_PROFILE ?? path.join(corpusDir, "clinic.json")),
     indexDir: path.join(dataDir, "index"),
+    embeddingCacheDir: e.EMBEDDING_CACHE_DIR
+      ? path.resolve(cwd, e.EMBEDDING_CACHE_DIR)
+      : path.join(dataDir, "cache", "embeddings"),
     vectorsCacheDir: e.VECTORS_CACHE_DIR
       ? path.resolve(cwd, e.VECTORS_CACHE_DIR)
       : defaultVectorsCacheDir(),

@@ -1,9 +1,6 @@
-import path from "node:path";
 import { type ClinicProfile, loadClinicProfile } from "./content/clinic.js";
 import type { Config } from "./config.js";
-import { createEmbeddingModel, type EmbeddingModel } from "./embeddings/embedding-model.js";
-import { loadWordVectors, type WordVectors } from "./embeddings/word-vectors.js";
-import { loadLexicon, type Lexicon } from "./embeddings/wordnet.js";
+import { type EmbeddingModel, loadEmbeddingModel } from "./embeddings/embedding-model.js";
 import { AppError } from "./errors.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { loadIndex } from "./index/index-store.js";
@@ -13,15 +10,22 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { type CircuitBreaker, createCircuitBreaker } from "./answer/llm/circuit-breaker.js";
 import { createChatModel } from "./answer/llm/chat-model.js";
 import { createLlmAnswerer, type LlmLog } from "./answer/llm/llm-answerer.js";
-import { createRetriever, type Retriever } from "./retrieval/hybrid-retriever.js";
+import { type DecisionModel, loadDecisionModel } from "./retrieval/decision.js";
+import { createHybridRetriever } from "./retrieval/hybrid-retriever.js";
+import { createAlignmentFeature, usesAlignment } from "./retrieval/alignment-feature.js";
+import { loadWordVectors, type WordVectors } from "./embeddings/word-vectors.js";
+import { type Lexicon, loadLexicon } from "./embeddings/wordnet.js";
+import type { Retriever } from "./retrieval/retriever.js";
 
 /** Everything that answers questions, loaded once per process. */
 export interface Core {
   config: Config;
   clinic: ClinicProfile;
-  vectors: WordVectors;
-  lexicon: Lexicon;
   model: EmbeddingModel;
+  /** The fitted answer decision (src/retrieval/answer-decision.json). */
+  decision: DecisionModel;
+  /** Word vectors and WordNet, loaded only when the decision weighs word alignment. */
+  words: { vectors: WordVectors; lexicon: Lexicon } | undefined;
   index: SearchIndex;
   retriever: Retriever;
   answerer: Answerer;
@@ -36,13 +40,13 @@ export function buildOptions(config: Config, model: EmbeddingModel): BuildOption
   return {
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,
-    cacheDir: path.join(config.dataDir, "cache", "embeddings"),
+    cacheDir: config.embeddingCacheDir,
     model,
   };
 }
 
 /**
- * Loads the clinic profile, the word vectors, the embedding model and the index, and wires
+ * Loads the clinic profile, the embedding model, the answer decision and the index, and wires
  * the retriever and the answerer. With `buildIfNeeded`, a missing index, or one built with
  * another embedding model, is (re)built from the corpus first, and `rebuilt` says why.
  */
@@ -51,16 +55,34 @@ export async function loadCore(
   options: {
     buildIfNeeded?: boolean;
     onBuildProgress?: BuildOptions["onProgress"];
-    /** Where the generative mode reports model failures. */
+    /** Where the generative mode reports model failures, and loading its warnings. */
     log?: LlmLog;
+    /** Another answer decision than the shipped one (the fit script and the bench). */
+    decision?: DecisionModel;
+    /** Compute word alignment even if the decision does not weigh it (to fit one that does). */
+    alignment?: boolean;
   } = {},
 ): Promise<Core> {
-  const [clinic, vectors, lexicon] = await Promise.all([
+  const [clinic, model] = await Promise.all([
     loadClinicProfile(config.clinicProfilePath),
-    loadWordVectors(config.vectorsCacheDir),
-    loadLexicon(config.vectorsCacheDir),
+    loadEmbeddingModel(config),
   ]);
-  const model = createEmbeddingModel(config, vectors);
+  const decision = options.decision ?? loadDecisionModel();
+  if (decision.embeddingModel !== model.modelId) {
+    // Its similarities mean something else with another model: answers get worse, not wrong
+    // in kind, so this is a warning rather than a refusal to start.
+    options.log?.warn(
+      { fittedOn: decision.embeddingModel, configured: model.modelId },
+      "the answer decision was fitted with another embedding model; run `npm run fit`",
+    );
+  }
+  const words =
+    options.alignment || usesAlignment(decision)
+      ? {
+          vectors: await loadWordVectors(config.vectorsCacheDir),
+          lexicon: await loadLexicon(config.vectorsCacheDir),
+        }
+      : undefined;
   let index: SearchIndex;
   let rebuilt: Core["rebuilt"];
   try {
@@ -91,22 +113,27 @@ export async function loadCore(
         ...(options.log ? { log: options.log } : {}),
       }
     : undefined;
-  const core = assemble({ config, clinic, vectors, lexicon, model, index, llm });
+  const core = assemble({ config, clinic, model, decision, words, index, llm });
   return rebuilt ? { ...core, rebuilt } : core;
 }
 
-type CoreParts = Pick<
-  Core,
-  "config" | "clinic" | "vectors" | "lexicon" | "model" | "index" | "llm"
->;
+type CoreParts = Pick<Core, "config" | "clinic" | "model" | "decision" | "words" | "index" | "llm">;
 
 /** Wires the retriever and the answerer over an index. */
 function assemble(parts: CoreParts): Core {
-  const { config, clinic, index, model, vectors, lexicon, llm } = parts;
-  const retriever = createRetriever({ index, model, vectors, lexicon });
+  const { config, clinic, index, model, decision, words, llm } = parts;
+  const retriever = createHybridRetriever({
+    index,
+    model,
+    decision,
+    ...(words
+      ? { extraFeatures: createAlignmentFeature(index, words.vectors, words.lexicon) }
+      : {}),
+  });
   const answererDeps = {
     retriever,
     clinic,
+    decision,
     ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
   };
   const answerer =
@@ -114,7 +141,7 @@ function assemble(parts: CoreParts): Core {
       ? createLlmAnswerer({
           steps: createAnswerSteps(answererDeps),
           model: llm.model,
-          aligner: retriever.aligner,
+          embeddings: model.embeddings,
           clinicName: clinic.name,
           timeoutMs: config.llm.timeoutMs,
           breaker: llm.breaker,
@@ -125,7 +152,7 @@ function assemble(parts: CoreParts): Core {
 }
 
 /**
- * The same core over a newly built index: vectors, embedding model, chat model and circuit
+ * The same core over a newly built index: embedding model, decision, chat model and circuit
  * breaker are kept, retrieval and answering are wired anew. The caller swaps the returned
  * core in with one assignment, so every question is answered wholly from one index.
  */

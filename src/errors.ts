@@ -4,10 +4,16 @@ export const errorStatus = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** The request clashes with the service's state (a run in progress, a file to fix first). */
+  conflict: 409,
+  /** A conditional write (`If-Match`) whose condition no longer holds. */
+  precondition_failed: 412,
   too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** A service this one depends on (the chat model server) failed or could not be reached. */
+  bad_gateway: 502,
   unavailable: 503,
   /** The saved index was built with another embedding model than the one configured. */
   index_mismatch: 500,

@@ -14,6 +14,8 @@ import { type ChatService, createChatService } from "./chat/chat-service.js";
 import { type Config, loadConfig, loadDotEnv, type StaffAccount } from "./config.js";
 import { buildOptions, type Core, loadCore, withIndex } from "./core.js";
 import { broadcastReindex } from "./admin/admin-namespace.js";
+import { createChatModel } from "./answer/llm/chat-model.js";
+import { createQuestionBankStore } from "./content/question-bank-store.js";
 import { createReindexer } from "./admin/reindexer.js";
 import type { ChatServer } from "./chat/socket-handlers.js";
 import { buildIndex } from "./index/build-index.js";
@@ -74,8 +76,11 @@ async function main(): Promise<void> {
     outbox: webhook ? outbox : undefined,
     onCreated: () => webhook?.wake(),
   });
+  // The question bank is written by admins, by drafting and by staff filing questions: one
+  // store for all of them, so their changes queue instead of overwriting each other.
+  const questions = createQuestionBankStore({ corpusDir: config.corpusDir });
   // Staff console: sessions signed with SESSION_SECRET (generated per process in development,
-  // so a restart signs staff out), live updates, erasure and the audit log.
+  // so a restart signs staff out), live updates, erasure, filing questions and the audit log.
   const staff = createStaffConsole({
     db,
     transcripts,
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
     staffAccounts: tokens.staff,
     sessionSecret: config.sessionSecret ?? randomBytes(32).toString("base64url"),
     secureCookies: config.production,
+    questions,
     onEventError: (error) => logger.error({ err: error }, "staff live update failed"),
   });
   const retention = createRetention({
@@ -147,6 +153,11 @@ async function main(): Promise<void> {
       corpusDir: config.corpusDir,
       index: () => state.core?.index,
       reindexer,
+      questions,
+      // Drafting questions uses the generative mode's model settings, with its own client.
+      drafting: config.llm
+        ? { model: createChatModel(config.llm), timeoutMs: config.llm.timeoutMs }
+        : undefined,
     },
     track,
     staff,

@@ -2,15 +2,20 @@
  * The vector index at a multiple of the corpus size: hnswlib (the service's settings) against
  * exact brute force over the same vectors. Run once per size in its own process
  * (scale-worker.ts), so memory figures start from the same clean slate.
+ *
+ * The real passages, the corpus sentences and the queries are embedded by the given model.
+ * A generated passage's vector is the normalised mean of its sentences' vectors rather than
+ * an encoding of its text: the sentence encoder takes tens of milliseconds per passage on two
+ * cores, so 20,000 passages would take far longer than the whole rest of the bench.
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from "../../src/index/build-index.js";
-import type { LocalWordEmbeddings } from "../../src/embeddings/local-embeddings.js";
+import type { Embeddings } from "@langchain/core/embeddings";
 import { percentiles, type Percentiles } from "./stats.js";
-import { generatePassages, type PoolSentence } from "./synthetic.js";
+import { generatePassageSentences, type PoolSentence } from "./synthetic.js";
 
 export const RECALL_K = 10;
 /** Distances this close count as a tie: either neighbour is a right answer. */
@@ -27,7 +32,7 @@ export interface ScaleResult {
   vectors: number;
   dimensions: number;
   queries: number;
-  /** Seconds to embed the generated passages (LocalWordEmbeddings). */
+  /** Seconds to embed the real passages, the sentence pool and the queries, and mix the rest. */
   embedSeconds: number;
   hnsw: {
     buildSeconds: number;
@@ -68,7 +73,7 @@ export interface ScaleOptions {
   realTexts: string[];
   pool: PoolSentence[];
   queries: string[];
-  embeddings: LocalWordEmbeddings;
+  embeddings: Pick<Embeddings, "embedDocuments">;
   /** The service's ef (HNSW_EF). */
   ef: number;
   efSweep: number[];
@@ -103,18 +108,34 @@ function timeQueries(
   return { results, us: percentiles(times) };
 }
 
+/** The normalised mean of some vectors: a generated passage made of those sentences. */
+export function meanVector(vectors: readonly (readonly number[])[]): number[] {
+  const dimensions = vectors[0]?.length ?? 0;
+  const sum = new Array<number>(dimensions).fill(0);
+  for (const v of vectors) {
+    for (let i = 0; i < dimensions; i++) sum[i] = (sum[i] as number) + (v[i] as number);
+  }
+  const norm = Math.hypot(...sum) || 1;
+  return sum.map((x) => x / norm);
+}
+
 export async function measureIndexScale(options: ScaleOptions): Promise<ScaleResult> {
   const { embeddings } = options;
   const n = options.realTexts.length * options.factor;
   const embedStarted = performance.now();
-  const generated = generatePassages(options.pool, n - options.realTexts.length, options.seed);
-  const vectors = [...options.realTexts, ...generated].map((t) => embeddings.embedSync(t));
-  const embedSeconds = (performance.now() - embedStarted) / 1000;
-  const queries = options.queries
-    .map((q) => embeddings.embedSync(q))
-    // A query with no content word embeds to zero, which has no cosine neighbours.
+  const real = await embeddings.embedDocuments(options.realTexts);
+  const sentenceVectors = await embeddings.embedDocuments(options.pool.map((s) => s.text));
+  const generated = generatePassageSentences(
+    options.pool,
+    n - options.realTexts.length,
+    options.seed,
+  ).map((picked) => meanVector(picked.map((i) => sentenceVectors[i] as number[])));
+  const vectors = [...real, ...generated];
+  const queries = (await embeddings.embedDocuments(options.queries))
+    // A query that embeds to zero (no content word, for some models) has no cosine neighbours.
     .filter((v) => v.some((x) => x !== 0));
-  const dimensions = embeddings.dimensions;
+  const embedSeconds = (performance.now() - embedStarted) / 1000;
+  const dimensions = vectors[0]?.length ?? 0;
   const k = Math.min(RECALL_K, n);
 
   const before = await memory(options.gc);

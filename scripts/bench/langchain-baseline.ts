@@ -1,20 +1,21 @@
 /**
  * The "LangChain default" baseline of the quality benchmark: what a first RAG prototype does
  * with the same articles and the same embeddings. Each document's plain text is split by
- * RecursiveCharacterTextSplitter (1000 characters, 200 overlap), embedded with
- * LocalWordEmbeddings, searched by plain top-k cosine similarity, and answered with the best
- * sentences of the first passage found. No intents, no relevance threshold, no follow-ups.
+ * RecursiveCharacterTextSplitter (1000 characters, 200 overlap), embedded with the service's
+ * embedding model (any LangChain `Embeddings`; the sentence encoder in the bench), searched by
+ * plain top-k cosine similarity, and answered with the sentences of the first passage found
+ * that are most similar to the question. No intents, no relevance threshold, no follow-ups.
  *
  * For a fair score, every baseline chunk is credited to the heading its first character
  * falls under, and cited with that heading's URL: the eval maps it to the same heading path
  * a real chunk of that section has.
  */
+import type { Embeddings } from "@langchain/core/embeddings";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import type { Answerer } from "../../src/answer/answerer.js";
 import { sentencesOf } from "../../src/answer/sentences.js";
 import type { ChatReply, Citation } from "../../src/answer/types.js";
 import type { Block, SourceDocument } from "../../src/content/types.js";
-import type { LocalWordEmbeddings } from "../../src/embeddings/local-embeddings.js";
 
 export const BASELINE_CHUNK_SIZE = 1000;
 export const BASELINE_CHUNK_OVERLAP = 200;
@@ -116,26 +117,34 @@ export async function splitCorpus(
 
 function cosine(a: readonly number[], b: readonly number[]): number {
   let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] as number) * (b[i] as number);
-  // LocalWordEmbeddings returns unit vectors (or zero), so the dot product is the cosine.
-  return dot;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] as number) * (b[i] as number);
+    na += (a[i] as number) ** 2;
+    nb += (b[i] as number) ** 2;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /** The baseline as an `Answerer`, so the eval harness scores it like every other row. */
 export async function createLangChainBaseline(deps: {
   documents: readonly SourceDocument[];
-  embeddings: LocalWordEmbeddings;
+  embeddings: Embeddings;
 }): Promise<Answerer & { chunks: BaselineChunk[] }> {
   const { embeddings } = deps;
   const chunks = await splitCorpus(deps.documents);
   const vectors = await embeddings.embedDocuments(chunks.map((c) => c.text));
-  const sentences = chunks.map((chunk) =>
-    chunk.text
-      .split("\n")
-      .flatMap((line) => sentencesOf(line.replace(/^- /, "")))
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((text) => ({ text, vector: embeddings.embedSync(text) })),
+  const sentences = await Promise.all(
+    chunks.map(async (chunk) => {
+      const texts = chunk.text
+        .split("\n")
+        .flatMap((line) => sentencesOf(line.replace(/^- /, "")))
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const embedded = await embeddings.embedDocuments(texts);
+      return texts.map((text, i) => ({ text, vector: embedded[i] as number[] }));
+    }),
   );
 
   async function answerQuestion(input: { message: string }): Promise<ChatReply> {

@@ -7,8 +7,7 @@
 import { z } from "zod";
 import { chunkDocument } from "../../src/content/chunk.js";
 import { loadCorpus } from "../../src/content/load-corpus.js";
-import { LocalWordEmbeddings } from "../../src/embeddings/local-embeddings.js";
-import { loadWordVectors } from "../../src/embeddings/word-vectors.js";
+import { SentenceEncoderEmbeddings } from "../../src/embeddings/sentence-encoder.js";
 import { loadEvalCases } from "../../src/eval/eval-cases.js";
 import { embeddingText } from "../../src/index/search-index.js";
 import { measureIndexScale } from "./index-scale.js";
@@ -22,11 +21,10 @@ const argsSchema = z.object({
   seed: z.number().int(),
   corpusDir: z.string(),
   casesFile: z.string(),
-  vectorsCacheDir: z.string(),
 });
 
 const args = argsSchema.parse(JSON.parse(process.argv[2] ?? "{}"));
-const vectors = await loadWordVectors(args.vectorsCacheDir);
+const embeddings = await SentenceEncoderEmbeddings.load();
 const { documents } = await loadCorpus(args.corpusDir);
 const chunks = (await Promise.all(documents.map((doc) => chunkDocument(doc)))).flat();
 const pool = sentencePool(chunks);
@@ -37,7 +35,7 @@ const result = await measureIndexScale({
   realTexts: chunks.map(embeddingText),
   pool,
   queries: sampleQueries(questions, pool, args.queries, args.seed + 1),
-  embeddings: new LocalWordEmbeddings(vectors),
+  embeddings,
   ef: args.ef,
   efSweep: args.efSweep,
   seed: args.seed,

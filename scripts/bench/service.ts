@@ -4,6 +4,7 @@
  * run is its own process, so neither shares an event loop with the other or with the bench.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runJsonScript } from "./child.js";
 import type { LoadArgs, LoadResult } from "./load-generator.js";
@@ -66,6 +67,37 @@ export async function startService(dataDir: string): Promise<Service> {
     child.kill("SIGKILL");
     throw error;
   }
+}
+
+export interface ProcessMemory {
+  /** Resident set now. */
+  rssBytes: number;
+  /** The highest resident set since the process started. */
+  peakRssBytes: number;
+}
+
+/**
+ * The service's resident memory, from /proc (Linux); undefined elsewhere. The service is the
+ * spawned Node process itself (no shell in between), so its pid is the child's.
+ */
+export async function serviceMemory(service: Service): Promise<ProcessMemory | undefined> {
+  const pid = service.child.pid;
+  if (pid === undefined) return undefined;
+  let status: string;
+  try {
+    status = await readFile(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return undefined;
+  }
+  const kb = (field: string) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+    return match ? Number(match[1]) * 1024 : undefined;
+  };
+  const rss = kb("VmRSS");
+  const peak = kb("VmHWM");
+  return rss === undefined || peak === undefined
+    ? undefined
+    : { rssBytes: rss, peakRssBytes: peak };
 }
 
 export async function stopService(service: Service): Promise<void> {

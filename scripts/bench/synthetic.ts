@@ -2,7 +2,7 @@
  * Seeded synthetic content for the scale and ingest benchmarks. Passages mix sentences from
  * different real chunks, so the grown corpus reads like the clinic's own and its vectors sit
  * where real ones do, but no passage is a copy of another: copies (or the same sentences in
- * another order, which the word-vector embedding cannot tell apart) make exact top-10 ties
+ * another order, which a mean of sentence vectors cannot tell apart) make exact top-10 ties
  * and turn recall into noise.
  */
 import { writeFile } from "node:fs/promises";
@@ -57,6 +57,8 @@ export function sentencePool(chunks: readonly { text: string }[]): PoolSentence[
 export interface PassageGenerator {
   /** A passage of three to five sentences from as many different chunks, never seen before. */
   next(): string;
+  /** The same, as the pool indexes of its sentences in reading order. */
+  nextSentences(): number[];
 }
 
 const MIN_SENTENCES = 3;
@@ -73,28 +75,33 @@ export function createPassageGenerator(
       `mixing needs sentences from ${MAX_SENTENCES} chunks; the pool has ${chunkCount}`,
     );
   }
-  // Keyed by the set of sentences: order does not change a mean-of-words embedding.
+  // Keyed by the set of sentences: order does not change a mean of vectors.
   const used = new Set<string>();
-  return {
-    next() {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const count = MIN_SENTENCES + randomInt(rng, MAX_SENTENCES - MIN_SENTENCES + 1);
-        const picked: number[] = [];
-        const chunks = new Set<number>();
-        while (picked.length < count) {
-          const i = randomInt(rng, pool.length);
-          const sentence = pool[i] as PoolSentence;
-          if (chunks.has(sentence.chunk)) continue;
-          chunks.add(sentence.chunk);
-          picked.push(i);
-        }
-        const key = [...picked].sort((a, b) => a - b).join(",");
-        if (used.has(key)) continue;
-        used.add(key);
-        return picked.map((i) => (pool[i] as PoolSentence).text).join(" ");
+  const nextSentences = (): number[] => {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const count = MIN_SENTENCES + randomInt(rng, MAX_SENTENCES - MIN_SENTENCES + 1);
+      const picked: number[] = [];
+      const chunks = new Set<number>();
+      while (picked.length < count) {
+        const i = randomInt(rng, pool.length);
+        const sentence = pool[i] as PoolSentence;
+        if (chunks.has(sentence.chunk)) continue;
+        chunks.add(sentence.chunk);
+        picked.push(i);
       }
-      throw new Error("the sentence pool is too small for this many distinct passages");
-    },
+      const key = [...picked].sort((a, b) => a - b).join(",");
+      if (used.has(key)) continue;
+      used.add(key);
+      return picked;
+    }
+    throw new Error("the sentence pool is too small for this many distinct passages");
+  };
+  return {
+    nextSentences,
+    next: () =>
+      nextSentences()
+        .map((i) => (pool[i] as PoolSentence).text)
+        .join(" "),
   };
 }
 
@@ -106,6 +113,16 @@ export function generatePassages(
 ): string[] {
   const generator = createPassageGenerator(pool, createRng(seed));
   return Array.from({ length: count }, () => generator.next());
+}
+
+/** The same passages as `generatePassages` (same seed), as pool indexes of their sentences. */
+export function generatePassageSentences(
+  pool: readonly PoolSentence[],
+  count: number,
+  seed: number,
+): number[][] {
+  const generator = createPassageGenerator(pool, createRng(seed));
+  return Array.from({ length: count }, () => generator.nextSentences());
 }
 
 /**

@@ -1,6 +1,17 @@
-import express, { type RequestHandler, Router } from "express";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import express, { type Request, type RequestHandler, type Response, Router } from "express";
 import { z } from "zod";
+import {
+  type BookingExamples,
+  bookingExamplesSchema,
+  loadBookingExamples,
+  saveBookingExamples,
+} from "../content/booking-examples.js";
 import { DOC_ID_PATTERN } from "../content/doc-id.js";
+import { type QuestionBank, questionBankSchema } from "../content/question-bank.js";
+import type { QuestionBankStore } from "../content/question-bank-store.js";
+import { sectionKey } from "../content/sections.js";
+import { suggestQuestions } from "../content/suggest-questions.js";
 import { AppError } from "../errors.js";
 import { bearerToken, matchToken } from "../http/auth.js";
 import { parseWith, sendError } from "../http/errors.js";
@@ -16,6 +27,10 @@ export interface AdminRouteDeps {
   corpusDir: string;
   index: () => SearchIndex | undefined;
   reindexer: Reindexer;
+  /** The question bank file, shared with the staff routes that file questions into it. */
+  questions: QuestionBankStore;
+  /** The chat model that drafts questions; absent without ANSWER_MODE=llm and CHAT_MODEL. */
+  drafting?: { model: BaseChatModel; timeoutMs: number } | undefined;
 }
 
 /** Admin routes need `Authorization: Bearer <ADMIN_TOKEN>`; a staff token gets 403. */
@@ -45,6 +60,67 @@ const markdownUpload = z.strictObject({
 });
 
 const docIdParam = z.string().regex(DOC_ID_PATTERN, "not a document id");
+
+/** The bank as a PUT gives it: each section once. */
+const questionBankBody = questionBankSchema.superRefine((bank, ctx) => {
+  const first = new Map<string, number>();
+  bank.sections.forEach((section, i) => {
+    const key = sectionKey(section.docId, section.heading);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, i);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sections", i],
+        message: `the same section as sections.${earlier} (${section.docId} › ${section.heading})`,
+      });
+    }
+  });
+});
+
+/** Booking examples as a PUT gives them: a message is in one list, not both. */
+const bookingExamplesBody = bookingExamplesSchema.superRefine((examples, ctx) => {
+  const requests = new Map(examples.requests.map((text, i) => [text.toLowerCase(), i]));
+  examples.notRequests.forEach((text, i) => {
+    const both = requests.get(text.toLowerCase());
+    if (both !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["notRequests", i],
+        message: `is also a booking request (requests.${both})`,
+      });
+    }
+  });
+});
+
+const draftBody = z.strictObject({});
+
+/** `If-Match: "<version>"` (or a bare version); undefined when the header is absent. */
+function ifMatch(req: Request): string | undefined {
+  const header = req.get("if-match");
+  if (header === undefined) return undefined;
+  const version = header.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
+  if (!/^[a-z0-9]{1,64}$/.test(version)) {
+    throw new AppError("invalid", 'If-Match must be the version GET gave, as "<version>"');
+  }
+  return version;
+}
+
+function requireJsonBody(req: Request, what: string): void {
+  if (!req.is("application/json")) throw new AppError("unsupported_media_type", what);
+}
+
+function bankFigures(bank: QuestionBank) {
+  return {
+    sections: bank.sections.length,
+    questions: bank.sections.reduce((n, s) => n + s.questions.length, 0),
+    drafts: bank.sections.reduce((n, s) => n + (s.drafts?.questions.length ?? 0), 0),
+  };
+}
+
+function sendVersion(res: Response, version: string): void {
+  res.setHeader("ETag", `"${version}"`);
+}
 
 /** The admin API: the corpus documents and re-indexing. */
 export function adminRoutes(deps: AdminRouteDeps): Router {
@@ -107,6 +183,89 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const glossary = parseWith(glossarySchema, req.body);
     await saveGlossary(deps.corpusDir, glossary);
     res.json({ terms: glossary.terms.length });
+  });
+
+  router.get("/api/admin/questions", async (_req, res) => {
+    const [{ bank, problem, version }, sections] = await Promise.all([
+      deps.questions.read(),
+      deps.questions.sections(),
+    ]);
+    const indexed = new Set(deps.index()?.chunks.map((c) => sectionKey(c.docId, c.section)));
+    sendVersion(res, version);
+    res.json({
+      bank,
+      ...(problem ? { problem } : {}),
+      version,
+      // Every section of the articles now, so the console can show those without questions.
+      sections: sections.map((s) => ({
+        docId: s.docId,
+        title: s.title,
+        heading: s.heading,
+        anchor: s.anchor,
+        contentHash: s.contentHash,
+        indexed: indexed.has(sectionKey(s.docId, s.heading)),
+      })),
+      drafting: deps.drafting !== undefined,
+    });
+  });
+
+  router.put("/api/admin/questions", json, async (req, res) => {
+    requireJsonBody(req, "Send the question bank as JSON { sections: [...] }");
+    const expected = ifMatch(req);
+    const bank = parseWith(questionBankBody, req.body);
+    const { version } = await deps.questions.replace(
+      bank,
+      expected === undefined ? {} : { ifVersion: expected },
+    );
+    sendVersion(res, version);
+    res.json({ ...bankFigures(bank), version });
+  });
+
+  // One drafting run at a time: a second click must not pay for the same drafts twice.
+  let drafting = false;
+  router.post("/api/admin/questions/drafts", json, async (req, res) => {
+    if (req.is("application/json")) parseWith(draftBody, req.body);
+    const settings = deps.drafting;
+    if (!settings) {
+      throw new AppError(
+        "conflict",
+        "Drafting questions needs a chat model: start the service with ANSWER_MODE=llm and CHAT_MODEL (and OPENAI_BASE_URL for a local model server).",
+      );
+    }
+    if (drafting) throw new AppError("conflict", "Questions are being drafted already");
+    drafting = true;
+    try {
+      const summary = await suggestQuestions({
+        model: settings.model,
+        store: deps.questions,
+        sections: await deps.questions.sections(),
+        timeoutMs: settings.timeoutMs,
+      });
+      res.json(summary);
+    } catch (error) {
+      // The admin sees what went wrong in words; the log keeps the model client's own error.
+      if (error instanceof AppError && error.code === "bad_gateway") {
+        req.log.warn({ err: error.cause }, "drafting questions failed");
+      }
+      throw error;
+    } finally {
+      drafting = false;
+    }
+  });
+
+  router.get("/api/admin/booking-examples", async (_req, res) => {
+    const { value, problem } = await loadBookingExamples(deps.corpusDir);
+    res.json({ examples: value, ...(problem ? { problem } : {}) });
+  });
+
+  router.put("/api/admin/booking-examples", json, async (req, res) => {
+    requireJsonBody(
+      req,
+      "Send the booking examples as JSON { requests: [...], notRequests: [...] }",
+    );
+    const examples: BookingExamples = parseWith(bookingExamplesBody, req.body);
+    await saveBookingExamples(deps.corpusDir, examples);
+    res.json({ requests: examples.requests.length, notRequests: examples.notRequests.length });
   });
 
   router.post("/api/admin/reindex", (_req, res) => {

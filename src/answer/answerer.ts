@@ -1,32 +1,32 @@
 import type { ClinicProfile } from "../content/clinic.js";
-import type {
-  RetrievedPassage,
-  RetrieveOptions,
-  Retriever,
-} from "../retrieval/hybrid-retriever.js";
-import { RARE_RANK, type QueryTerms, type WordMatch } from "../retrieval/word-alignment.js";
-import { composeExtractiveAnswer, createUnitSource } from "./extractive.js";
-import { detectIntent, focusOf, stripMarkup, unansweredPriceQuestion } from "./intents.js";
+import { contentWords, stem } from "../embeddings/text.js";
+import { embeddingText } from "../index/search-index.js";
+import type { DecisionModel } from "../retrieval/decision.js";
+import type { Candidate, Evidence, Retriever } from "../retrieval/retriever.js";
+import { composeExtractiveAnswer } from "./extractive.js";
+import { questionParts } from "./question-parts.js";
+import { asksAboutBooking, detectIntent, ownConcern, stripMarkup } from "./intents.js";
 import {
   BOOKING_ANSWER,
   bookingHandoff,
   CLINICIAN_ANSWER,
   clinicianHandoff,
+  consultationOffer,
   GREETING,
   NO_ANSWER,
+  PARTLY_ANSWERED,
   STEERING_REFUSAL,
   staffHandoff,
 } from "./messages.js";
 import type { AnswerDelta, AnswerInput, ChatReply, HistoryTurn } from "./types.js";
-import { contentWords } from "../embeddings/text.js";
 
 export interface AnswererDeps {
   retriever: Retriever;
   clinic: ClinicProfile;
+  /** The fitted decision: booking-similarity thresholds, and the band of passages a model may see. */
+  decision: DecisionModel;
   /** An external scheduler's URL, offered with booking handoffs. */
   bookingUrl?: string;
-  /** Retrieval variant; the bench compares them. Default: the full hybrid pipeline. */
-  retrieveMode?: RetrieveOptions["mode"];
 }
 
 export interface Answerer {
@@ -38,54 +38,6 @@ export interface Answerer {
 /** Words that point back at an earlier question ("which kinds respond best?"). */
 const ANAPHORA =
   /\b(it|its|they|them|their|this|that|these|those|which ones?|which kinds?|what kinds?|what types?|what about|how about|and|also|else|more|same|there)\b/i;
-const PASSAGES = 4;
-
-/** Similarity at which a rare question word counts as addressed by a passage word. */
-const ADDRESSED_SIMILARITY = 0.5;
-/** What the same word, or another form of it, scores: a passage that names the thing. */
-const NAMED_SIMILARITY = 0.9;
-/**
- * Relevance of the best passage from which retrieval is confident enough to let side words
- * go unaddressed ("on my nose and cheeks" in a question about pores).
- */
-const CONFIDENT_SCORE = 0.55;
-/** Share of the rare words' weight that may go unaddressed when retrieval is confident. */
-const UNADDRESSED_SHARE = 0.5;
-/** Words this frequent ("put", "face") are everyday English: no focus a passage must name. */
-const EVERYDAY_RANK = 1000;
-/** A word this rare, or unknown ("bitcoin"), is never a side word: it must be addressed. */
-const VERY_RARE_RANK = 50_000;
-
-/**
- * Whether the passages speak to what the question is specifically about, from the question's
- * own words and how well the passages match each:
- * - a focus word (the stems from `focusOf`) that is not everyday English must be named in
- *   them by the visitor's own word, not merely related to them, nor stood for by a glossary
- *   term ("do you offer Botox?");
- * - a rare word is addressed by a match of its own, or of the glossary term whose lay
- *   phrase it is part of ("soak" in "soak in", through "penetrate");
- * - when the best passage is a confident match, side words may go unaddressed as long as
- *   they are not very rare, carry at most half of the rare words' weight, and the most
- *   telling word is not one of them;
- * - otherwise every rare word must be addressed.
- */
-export function addressed(
-  words: readonly WordMatch[],
-  focus: ReadonlySet<string>,
-  bestScore: number,
-): boolean {
-  const named = (w: WordMatch) => w.rank < EVERYDAY_RANK || w.match >= NAMED_SIMILARITY;
-  if (words.some((w) => focus.has(w.stem) && !named(w))) return false;
-  const rare = words.filter((w) => w.rank >= RARE_RANK);
-  const missing = rare.filter((w) => Math.max(w.match, w.termMatch) < ADDRESSED_SIMILARITY);
-  if (missing.length === 0) return true;
-  if (bestScore < CONFIDENT_SCORE) return false;
-  if (missing.some((w) => w.rank >= VERY_RARE_RANK)) return false;
-  const mostTelling = rare.reduce((a, b) => (b.weight > a.weight ? b : a));
-  if (missing.includes(mostTelling)) return false;
-  const total = rare.reduce((sum, w) => sum + w.weight, 0);
-  return missing.reduce((sum, w) => sum + w.weight, 0) <= UNADDRESSED_SHARE * total;
-}
 
 /**
  * The earlier visitor text a follow-up refers to: the last visitor message, when this one
@@ -112,13 +64,16 @@ export function toDeltas(answer: string): string[] {
 
 /** What `classify` decides: a fixed reply, or a question for the articles. */
 export type Classified =
-  { kind: "reply"; reply: ChatReply } | { kind: "question"; question: string };
-
-/** Passages that answer a question, with the question's terms for sentence selection. */
-export interface Evidence {
-  passages: RetrievedPassage[];
-  query: QueryTerms;
-}
+  | { kind: "reply"; reply: ChatReply }
+  | {
+      kind: "question";
+      question: string;
+      /**
+       * Set for a question about a skin concern the visitor has (`concern`): answered only
+       * when the best passage names that concern, with a consultation offer; otherwise `reply`.
+       */
+      personal?: { concern: string; reply: ChatReply };
+    };
 
 /**
  * The steps every answer mode shares, so the generative mode makes exactly the same
@@ -130,21 +85,38 @@ export interface AnswerSteps {
    * history, a follow-up to the visitor's own health situation ("is it safe?" after "I'm
    * pregnant") stays with the clinician.
    */
-  classify(message: string, history?: HistoryTurn[]): Classified;
+  classify(message: string, history?: HistoryTurn[]): Promise<Classified>;
   /**
-   * Hybrid retrieval and the "is it answered?" checks. `context` is earlier visitor text a
-   * follow-up refers to. Null when the articles do not answer.
+   * Retrieval and the answer decision, for each part of the question (one, or each part of
+   * a two-part question). `context` is earlier text a follow-up refers to.
    */
-  findEvidence(question: string, context?: string): Promise<Evidence | null>;
-  /** The extractive answer from evidence: quoted sentences, each with its `[n]`. */
-  extractive(evidence: Evidence): ChatReply;
+  findEvidence(question: string, context?: string): Promise<Evidence[]>;
+  /**
+   * The reply for parts of which at least one is judged "answer": quoted sentences, each
+   * with its `[n]`, and a word that the rest is not covered when a part is not.
+   */
+  extractive(parts: Evidence[], classified?: Classified): ChatReply;
   /** The honest "I couldn't find that" reply, with the clinic's contact. */
-  noAnswer(): ChatReply;
+  noAnswer(classified?: Classified): ChatReply;
+  /**
+   * The passages a model may be given for evidence judged "answer" or "unsure": the best
+   * one, and up to three more within the unsure band of the threshold.
+   */
+  modelPassages(parts: Evidence[]): Candidate[];
 }
 
+/** The best judgement over a question's parts: answered if any part is. */
+export function judgementOf(parts: Evidence[]): Evidence["judgement"] {
+  if (parts.some((p) => p.judgement === "answer")) return "answer";
+  if (parts.some((p) => p.judgement === "unsure")) return "unsure";
+  return "none";
+}
+
+/** Passages given to a model at most. */
+const MODEL_PASSAGES = 4;
+
 export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
-  const { retriever, clinic } = deps;
-  const units = createUnitSource(retriever.aligner);
+  const { retriever, clinic, decision } = deps;
 
   const reply = (
     answer: string,
@@ -159,30 +131,40 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     ...rest,
   });
 
-  function classify(message: string, history: HistoryTurn[] = []): Classified {
-    const classified = classifyOne(message);
+  function clinicianReply(redFlag: boolean): ChatReply {
+    // No article passage is quoted here: general facts read as "yes, that's fine" to
+    // someone asking about their own health. Red-flag symptoms get the clinic's
+    // urgent-care advice first, in the answer itself.
+    return reply(redFlag ? clinic.urgentCare : CLINICIAN_ANSWER, clinicianHandoff(clinic));
+  }
+
+  const personal = (concern: string) => ({ concern, reply: clinicianReply(false) });
+
+  const bookingReply = () => reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl));
+
+  /** Whether a message reads like the example booking requests rather than anything else. */
+  async function soundsLikeBooking(message: string): Promise<boolean> {
+    if (asksAboutBooking(message)) return false;
+    const { booking, other } = await retriever.bookingSimilarity(message);
+    return booking >= decision.booking.threshold && booking - other >= decision.booking.margin;
+  }
+
+  async function classify(message: string, history: HistoryTurn[] = []): Promise<Classified> {
+    const classified = await classifyOne(message);
     if (classified.kind !== "question") return classified;
     // A follow-up inherits the clinician handoff of the message it follows: "how long does
     // it last?" after "my face has pus" must not be answered with "a few days".
     const context = followUpContext(classified.question, history);
     if (context) {
       const earlier = detectIntent(context);
-      if (earlier.kind === "clinician") return clinicianReply(earlier.redFlag);
+      if (earlier.kind === "clinician" && earlier.reason !== "condition") {
+        return { kind: "reply", reply: clinicianReply(earlier.redFlag) };
+      }
     }
     return classified;
   }
 
-  function clinicianReply(redFlag: boolean): Classified {
-    // No article passage is quoted here: general facts read as "yes, that's fine" to
-    // someone asking about their own health. Red-flag symptoms get the clinic's
-    // urgent-care advice first, in the answer itself.
-    return {
-      kind: "reply",
-      reply: reply(redFlag ? clinic.urgentCare : CLINICIAN_ANSWER, clinicianHandoff(clinic)),
-    };
-  }
-
-  function classifyOne(message: string): Classified {
+  async function classifyOne(message: string): Promise<Classified> {
     let intent = detectIntent(message);
     let question = stripMarkup(message);
     if (intent.kind === "injection") {
@@ -198,82 +180,104 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     }
     switch (intent.kind) {
       case "booking":
-        return {
-          kind: "reply",
-          reply: reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl)),
-        };
+        return { kind: "reply", reply: bookingReply() };
       case "clinician":
-        return clinicianReply(intent.redFlag);
+        if (intent.reason === "condition" && !intent.redFlag) {
+          const concern = ownConcern(question);
+          if (concern) return { kind: "question", question, personal: personal(concern) };
+        }
+        return { kind: "reply", reply: clinicianReply(intent.redFlag) };
       case "greeting":
         return { kind: "reply", reply: reply(GREETING, null) };
-      case "question":
-        return { kind: "question", question };
+      case "question": {
+        if (await soundsLikeBooking(question)) return { kind: "reply", reply: bookingReply() };
+        const concern = ownConcern(question);
+        return concern
+          ? { kind: "question", question, personal: personal(concern) }
+          : { kind: "question", question };
+      }
     }
   }
 
-  /** The stems of a focus phrase's words, read (and spell-checked) as the question's are. */
-  function focusStems(focus: string): Set<string> {
-    if (!focus) return new Set();
-    const terms = retriever.aligner.query(focus);
-    return new Set(terms.stems.filter((_, i) => terms.origins[i] === "question"));
-  }
-
-  async function findEvidence(question: string, context?: string): Promise<Evidence | null> {
-    // The question's terms are built once and serve the topic check, ranking and sentences.
-    const query = retriever.aligner.query(question, context);
-    if (!retriever.onTopic(question, context, query)) return null;
-    const passages = await retriever.retrieve(question, {
-      context,
-      limit: PASSAGES,
-      ...(deps.retrieveMode ? { mode: deps.retrieveMode } : {}),
-      query,
-    });
-    const relevant = passages.filter((p) => p.score >= retriever.threshold);
-    if (relevant.length === 0) return null;
-    // The passages must speak to what the question is specifically about.
-    const top = relevant.slice(0, 3);
-    const focus = focusStems(focusOf(question));
-    if (!addressed(retriever.questionWords(query, top), focus, top[0]?.score ?? 0)) return null;
-    if (
-      unansweredPriceQuestion(
-        question,
-        top.map((p) => p.chunk.text),
-      )
-    )
-      return null;
-    return { passages: relevant, query };
-  }
-
-  function extractive(evidence: Evidence): ChatReply {
-    const found = composeExtractiveAnswer(
-      evidence.passages,
-      evidence.query,
-      retriever.aligner,
-      units,
+  function findEvidence(question: string, context?: string): Promise<Evidence[]> {
+    return Promise.all(
+      questionParts(question).map((part) =>
+        retriever.retrieve(context ? { question: part, context } : { question: part }),
+      ),
     );
-    if (!found) return noAnswer();
-    return reply(found.answer, null, { citations: found.citations, grounded: true });
   }
 
-  const noAnswer = () => reply(NO_ANSWER, staffHandoff(clinic));
+  /**
+   * A question about the visitor's own skin concern is answered only when the best passage
+   * has the concern's own words: "I have rosacea, will it help?" finds passages about other
+   * conditions, which must not read as "yes".
+   */
+  function namesConcern(evidence: Evidence, concern: string): boolean {
+    const chunk = evidence.candidates[0]?.chunk;
+    if (!chunk) return false;
+    const has = new Set(contentWords(embeddingText(chunk)).map(stem));
+    // The concern's noun ("pores" of "big pores"), which the passage must name.
+    const noun = contentWords(concern).at(-1);
+    return noun !== undefined && has.has(stem(noun));
+  }
 
-  return { classify, findEvidence, extractive, noAnswer };
+  function extractive(parts: Evidence[], classified?: Classified): ChatReply {
+    const personal = classified?.kind === "question" ? classified.personal : undefined;
+    const answered = parts.filter((p) => p.judgement === "answer");
+    if (personal && !answered.some((p) => namesConcern(p, personal.concern))) {
+      return personal.reply;
+    }
+    const found = composeExtractiveAnswer(answered);
+    if (!found) return noAnswer(classified);
+    const partly = answered.length < parts.length;
+    const handoff = personal ? consultationOffer(clinic) : partly ? staffHandoff(clinic) : null;
+    return reply(partly ? `${found.answer} ${PARTLY_ANSWERED}` : found.answer, handoff, {
+      citations: found.citations,
+      grounded: true,
+    });
+  }
+
+  function noAnswer(classified?: Classified): ChatReply {
+    const personal = classified?.kind === "question" ? classified.personal : undefined;
+    return personal?.reply ?? reply(NO_ANSWER, staffHandoff(clinic));
+  }
+
+  function modelPassages(parts: Evidence[]): Candidate[] {
+    const floor = decision.judge.threshold - decision.judge.unsureBand;
+    const chosen = new Map<string, Candidate>();
+    for (const evidence of parts) {
+      const [best, ...rest] = evidence.candidates;
+      if (!best || evidence.judgement === "none") continue;
+      for (const c of [
+        best,
+        ...rest.filter((r) => r.probability >= floor && r.sentences.length > 0),
+      ]) {
+        if (!chosen.has(c.chunk.chunkId)) chosen.set(c.chunk.chunkId, c);
+      }
+    }
+    return [...chosen.values()].slice(0, MODEL_PASSAGES);
+  }
+
+  return { classify, findEvidence, extractive, noAnswer, modelPassages };
 }
 
 /**
- * The offline, extractive answerer: intents first, then hybrid retrieval, then an answer
- * quoted from the best passages with a `[n]` after every sentence. It never states
- * anything that is not in a cited passage.
+ * The offline, extractive answerer: intents first, then retrieval and the answer decision,
+ * then an answer quoted from the best passage with a `[n]` after every sentence. It never
+ * states anything that is not in a cited passage, and refuses whenever the decision is not
+ * sure (the generative mode may let a model judge those).
  */
 export function createAnswerer(deps: AnswererDeps): Answerer {
   const steps = createAnswerSteps(deps);
 
   async function answerQuestion(input: AnswerInput): Promise<ChatReply> {
-    const classified = steps.classify(input.message, input.history);
+    const classified = await steps.classify(input.message, input.history);
     if (classified.kind === "reply") return classified.reply;
     const context = followUpContext(classified.question, input.history);
-    const evidence = await steps.findEvidence(classified.question, context);
-    return evidence ? steps.extractive(evidence) : steps.noAnswer();
+    const parts = await steps.findEvidence(classified.question, context);
+    return judgementOf(parts) === "answer"
+      ? steps.extractive(parts, classified)
+      : steps.noAnswer(classified);
   }
 
   async function* streamAnswer(input: AnswerInput) {

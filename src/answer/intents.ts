@@ -9,7 +9,16 @@ import { sentencesOf } from "./sentences.js";
 
 export type Intent =
   | { kind: "booking" }
-  | { kind: "clinician"; redFlag: boolean }
+  | {
+      kind: "clinician";
+      redFlag: boolean;
+      /**
+       * What made it personal. "condition" alone (a skin condition named with a question
+       * about what the treatment does) may be answered from the articles, with an offer of a
+       * consultation, when they cover that condition.
+       */
+      reason: "pregnancy" | "medication" | "condition" | "symptoms" | "suitability";
+    }
   /** `question` is what is left once the steering sentences are removed ("" if nothing). */
   | { kind: "injection"; question: string }
   | { kind: "greeting" }
@@ -25,6 +34,17 @@ const MEDICATION =
 
 const CONDITION =
   /\b(eczema|rosacea|psoriasis|keloids?|diabet\w*|herpes|cold ?sores?|active acne|breakouts?|break ?outs?|inflamed|spots|cysts?|infections?|infected|allerg\w*|autoimmune|lupus|skin cancer|melanoma|moles?|vitiligo|bleeding disorder|ha?emophilia|dermatitis|warts?|open wounds?|sunburn\w*|scleroderma|heart condition|epilep\w*|condition)\b/;
+
+/** Skin concerns a visitor may say they have ("I have melasma"): the articles treat some. */
+const SKIN_CONCERN =
+  /\b(melasma|hyperpigmentation|pigmentation|acne scars?|scars?|scarring|sun ?spots|age spots|dark (spots|marks|patches)|wrinkles|fine lines|enlarged pores|large pores|big pores|pores|sagging|loose skin|stretch marks|uneven (skin|tone|texture))\b/;
+
+/**
+ * A question about what the treatment does ("will it help?", "is it an option?"), rather
+ * than whether it is safe for the visitor.
+ */
+const EFFICACY =
+  /\b(help|helps|work|works|improve|treat|fix|reduce|fade|get rid|an option|effective|worth it|good for|do anything|make a difference)\b/;
 
 const SYMPTOM =
   /\b(red|redness|swollen|swelling|pus|fever|temperature|bleed\w*|pain\w*|hurts?|sore|itch\w*|rash\w*|blisters?|bumps?|scabs?|crust\w*|ooz\w*|burning|burns|sting\w*|infect\w*|reaction|bruis\w*|hives|peeling|discolou?r\w*|dark patches)\b/;
@@ -68,6 +88,15 @@ const INJECTION_SENTENCE =
 const GREETING =
   /^(hi|hiya|hello|hey|good (morning|afternoon|evening)|thanks|thank you|thx|cheers|ta|ok|okay|great|bye|goodbye)( there| so much| a lot| very much)?[\s!.,:)]*$/;
 
+/**
+ * A question about booking ("how do I book?") or a change to an appointment: answered from
+ * the articles, never taken as a booking request.
+ */
+export function asksAboutBooking(message: string): boolean {
+  const text = normalize(stripMarkup(message));
+  return BOOKING_QUESTION.test(text) || CHANGE_REQUEST.test(text);
+}
+
 function normalize(text: string): string {
   return text
     .normalize("NFKC")
@@ -80,6 +109,7 @@ function normalize(text: string): string {
 /** Removes markup so that `<script>` in a question is neither read nor matched. */
 export function stripMarkup(text: string): string {
   return text
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
     .replace(/<[^>]*>/g, " ")
     .replace(/\s+/g, " ")
     .trim();
@@ -89,18 +119,36 @@ export function stripMarkup(text: string): string {
 function clinicianIntent(text: string): Intent | null {
   const personal = FIRST_PERSON.test(text);
   const redFlag = RED_FLAG.test(text) && (personal || SYMPTOM.test(text));
-  if (PREGNANCY.test(text)) return { kind: "clinician", redFlag };
+  const clinician = (reason: Extract<Intent, { kind: "clinician" }>["reason"]): Intent => ({
+    kind: "clinician",
+    redFlag,
+    reason,
+  });
+  if (PREGNANCY.test(text)) return clinician("pregnancy");
   // "What dose of ibuprofen should I take for a headache?" is not about our treatment.
   if (personal && MEDICATION.test(text) && TREATMENT_REFERENCE.test(text)) {
-    return { kind: "clinician", redFlag };
+    return clinician("medication");
   }
-  if (personal && CONDITION.test(text)) return { kind: "clinician", redFlag };
   if (PRESENT_PERSONAL.test(text) && SYMPTOM.test(text) && AFTER_TREATMENT.test(text)) {
-    return { kind: "clinician", redFlag };
+    return clinician("symptoms");
   }
-  if (redFlag) return { kind: "clinician", redFlag };
-  if (SUITABILITY.test(text)) return { kind: "clinician", redFlag: false };
+  if (redFlag) return clinician("symptoms");
+  if (SUITABILITY.test(text)) return clinician("suitability");
+  if (personal && CONDITION.test(text)) {
+    return clinician(EFFICACY.test(text) ? "condition" : "suitability");
+  }
   return null;
+}
+
+/**
+ * A general question about what the treatment does for a skin concern the visitor says they
+ * have ("I have melasma on my forehead, is microneedling an option?"): answered from the
+ * articles, with an offer of a consultation to judge their own skin.
+ */
+export function ownConcern(message: string): string | null {
+  const text = normalize(stripMarkup(message));
+  if (!FIRST_PERSON.test(text) || !EFFICACY.test(text)) return null;
+  return (SKIN_CONCERN.exec(text) ?? CONDITION.exec(text))?.[0] ?? null;
 }
 
 /** Decides what a message asks for. Clinician beats booking: safety first. */
@@ -121,46 +169,7 @@ export function detectIntent(message: string): Intent {
   const text = normalize(rest);
   const clinician = clinicianIntent(text);
   if (clinician) return clinician;
-  if (BOOKING_REQUEST.test(text) && !BOOKING_QUESTION.test(text) && !CHANGE_REQUEST.test(text)) {
-    return { kind: "booking" };
-  }
+  if (BOOKING_REQUEST.test(text) && !asksAboutBooking(text)) return { kind: "booking" };
   if (GREETING.test(text)) return { kind: "greeting" };
   return { kind: "question" };
-}
-
-const PRICE_QUESTION =
-  /\b(cost|costs|costing|price|prices|pricing|priced|how much (is|are|does|do|would|will|for|per|to)|fees?|charge|charges|expensive|cheap|afford\w*|payment|pay|insurance|insurer|insured|covered by|cover (it|this|the cost|microneedl\w*|treatment)|financ\w*|refunds?)\b/i;
-const PRICE_FACT =
-  /[£$€]\s?\d|\b\d+\s?(pounds|dollars|euros|gbp|usd|eur)\b|\b(price|cost|fee|insurance|insurer|finance)s?\b/i;
-
-/**
- * A question about price, payment or insurance can only be answered by a passage that
- * states one: "how much is a session?" must not be answered with whatever passage mentions
- * sessions.
- */
-export function unansweredPriceQuestion(question: string, passageTexts: string[]): boolean {
-  return PRICE_QUESTION.test(question) && !passageTexts.some((t) => PRICE_FACT.test(t));
-}
-
-/** "Do you offer X?", "do you also do X?": whether the clinic provides something. */
-const SERVICE_QUESTION =
-  /\b(do|does|can|could|will|would) (you|ya|you guys|you all|yall|the clinic|your clinic)( (also|even|still|ever|guys))? (do|offer|provide|use|sell|stock|carry|have|perform|give|accept|take|recommend|apply)\b([^.?!]*)/i;
-/** "Symptoms of X", "what causes X": a question about a named condition. */
-const CONDITION_QUESTION =
-  /\b(symptoms?|signs?|causes?|cures?|treatments?|risks?|diagnos\w*|medication|medicine) (of|for)\b([^.?!]*)|\bwhat causes\b([^.?!]*)/i;
-
-/**
- * The part of a question that a passage must name, not merely relate to: what a service
- * question asks for ("laser hair removal" in "do you also do laser hair removal?"), or the
- * condition a question is about ("type 2 diabetes" in "symptoms of type 2 diabetes"). A
- * passage comparing microneedling with laser treatments does not say the clinic removes
- * hair. Empty when the question has no such part.
- */
-export function focusOf(question: string): string {
-  const text = normalize(stripMarkup(question));
-  const service = SERVICE_QUESTION.exec(text);
-  if (service) return service[6] ?? "";
-  const condition = CONDITION_QUESTION.exec(text);
-  if (condition) return condition[3] ?? condition[4] ?? "";
-  return "";
 }

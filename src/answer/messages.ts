@@ -40,6 +40,9 @@ export function staffHandoff(clinic: ClinicProfile): Handoff {
 export const NO_ANSWER =
   "I'm sorry, I couldn't find an answer to that in our clinic's articles, and I'd rather not guess.";
 
+export const PARTLY_ANSWERED =
+  "I couldn't find an answer to the rest of your question in our clinic's articles.";
+
 export const STEERING_REFUSAL =
   "I can only answer questions about our clinic and its treatments, from the clinic's own articles.";
 
@@ -49,3 +52,13 @@ export const GREETING =
 export const BOOKING_ANSWER = "Of course, I can help you book a consultation.";
 export const CLINICIAN_ANSWER =
   "That's a question about your own health, which one of our clinicians should answer.";
+
+/** Offered with an answer about a skin concern the visitor has. */
+export function consultationOffer(clinic: ClinicProfile): Handoff {
+  return {
+    kind: "clinician",
+    message:
+      "Whether it suits your own skin is best judged at a consultation, where a clinician " +
+      `looks at it with you. Contact ${contact(clinic)}, or leave your number for a call back.`,
+  };
+}

@@ -4,7 +4,7 @@
  * reported as a `problem` (the build goes on without it, like a bad article), and written
  * atomically so that a reader never sees half of one.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
@@ -13,6 +13,8 @@ import type { z } from "zod";
 export interface LoadedContent<T> {
   value: T;
   problem?: string;
+  /** sha256 (hex) of the file as read; absent when there is no file. */
+  version?: string;
 }
 
 export async function loadContentFile<S extends z.ZodType>(
@@ -28,11 +30,12 @@ export async function loadContentFile<S extends z.ZodType>(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { value: empty };
     return { value: empty, problem: "the file could not be read" };
   }
+  const version = createHash("sha256").update(raw, "utf8").digest("hex");
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return { value: empty, problem: "the file is not valid JSON" };
+    return { value: empty, problem: "the file is not valid JSON", version };
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -40,9 +43,10 @@ export async function loadContentFile<S extends z.ZodType>(
     return {
       value: empty,
       problem: `invalid ${file.replace(/\.json$/, "")} (${issues.join("; ")})`,
+      version,
     };
   }
-  return { value: parsed.data as z.infer<S> };
+  return { value: parsed.data as z.infer<S>, version };
 }
 
 /** Writes a validated value as `file` in the corpus folder (temporary file, then rename). */

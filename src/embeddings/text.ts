@@ -29,7 +29,7 @@ export function tokenize(text: string): string[] {
 }
 
 /** Chat spellings that would otherwise read as rare words. */
-const CHAT_SPELLINGS: ReadonlyMap<string, string> = new Map([
+export const CHAT_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ["wat", "what"],
   ["wot", "what"],
   ["whats", "what"],
@@ -50,7 +50,8 @@ const CHAT_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ["wanna", "want"],
 ]);
 
-const isContentWord = (w: string) => w.length > 1 && !STOP_WORDS.has(w);
+/** A word that carries meaning: not a stop word, not a single character. */
+export const isContentWord = (w: string) => w.length > 1 && !STOP_WORDS.has(w);
 
 /** Tokens that carry meaning: chat spellings mended, stop words and single characters dropped. */
 export function contentWords(text: string): string[] {

@@ -10,9 +10,12 @@ const PUBLIC_CODES = new Set<ErrorCode>([
   "unauthorized",
   "forbidden",
   "not_found",
+  "conflict",
+  "precondition_failed",
   "too_large",
   "unsupported_media_type",
   "rate_limited",
+  "bad_gateway",
   "unavailable",
 ]);
 

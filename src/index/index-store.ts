@@ -5,16 +5,29 @@ import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { z } from "zod";
 import type { Chunk, SourceDocument } from "../content/types.js";
-import { EMPTY_GLOSSARY, type Glossary, glossarySchema } from "../content/glossary.js";
+import { type Glossary, glossarySchema } from "../content/glossary.js";
 import { AppError } from "../errors.js";
 import { loadLexicalIndex } from "./lexical.js";
-import { type IndexManifest, manifestSchema, type SearchIndex } from "./search-index.js";
+import {
+  type BankQuestion,
+  bankQuestionSchema,
+  type IndexedSentence,
+  type IndexManifest,
+  type IntentExample,
+  intentExampleSchema,
+  manifestSchema,
+  type SearchIndex,
+  sentenceSchema,
+  type VectorSet,
+} from "./search-index.js";
 
 /*
  * Layout under DATA_DIR/index/:
  *   CURRENT                  the id of the build in service (replaced by an atomic rename)
  *   builds/<id>/             one complete build: manifest.json, chunks.json, documents.json,
- *                            dense.hnsw, lexical.json, glossary.json
+ *                            dense.hnsw, lexical.json, glossary.json, and for the question
+ *                            bank, the sentences and the booking examples <name>.json (the
+ *                            items) with <name>.hnsw (their vectors)
  *   builds/.tmp-<pid>-<id>/  a build being written; never read, removed once its writer is gone
  * A build becomes visible only when CURRENT names it, so a crash at any point leaves the
  * previous build serving.
@@ -27,6 +40,9 @@ const FILES = {
   dense: "dense.hnsw",
   lexical: "lexical.json",
   glossary: "glossary.json",
+  bank: "bank",
+  sentences: "sentences",
+  intents: "intents",
 } as const;
 
 /** Builds kept besides the current one, so a bad content change can be rolled back by hand. */
@@ -63,6 +79,35 @@ export interface IndexBuild {
   dense: hnswlib.HierarchicalNSW;
   lexicalJson: string;
   glossary: Glossary;
+  bank: VectorSet<BankQuestion>;
+  sentences: VectorSet<IndexedSentence>;
+  intents: VectorSet<IntentExample>;
+}
+
+async function writeVectorSet<T>(dir: string, name: string, set: VectorSet<T>) {
+  await writeDurable(path.join(dir, `${name}.json`), JSON.stringify(set.items));
+  await set.dense.writeIndex(path.join(dir, `${name}.hnsw`));
+}
+
+async function readVectorSet<S extends z.ZodType>(
+  dir: string,
+  name: string,
+  schema: S,
+  dimensions: number,
+  ef: number,
+): Promise<VectorSet<z.infer<S>>> {
+  const items = z
+    .array(schema)
+    .parse(JSON.parse(await readFile(path.join(dir, `${name}.json`), "utf8")));
+  const dense = new hnswlib.HierarchicalNSW("cosine", dimensions);
+  if (items.length > 0) {
+    await dense.readIndex(path.join(dir, `${name}.hnsw`));
+    dense.setEf(ef);
+  }
+  if (dense.getCurrentCount() !== items.length) {
+    throw new Error(`${name}: the vectors do not match the items`);
+  }
+  return { items, dense };
 }
 
 /**
@@ -82,6 +127,9 @@ export async function saveIndex(indexDir: string, build: IndexBuild): Promise<st
     await writeDurable(path.join(tmp, FILES.chunks), JSON.stringify(build.chunks));
     await writeDurable(path.join(tmp, FILES.documents), JSON.stringify(build.documents));
     await writeDurable(path.join(tmp, FILES.glossary), JSON.stringify(build.glossary));
+    await writeVectorSet(tmp, FILES.bank, build.bank);
+    await writeVectorSet(tmp, FILES.sentences, build.sentences);
+    await writeVectorSet(tmp, FILES.intents, build.intents);
     // The manifest goes last: a folder with a manifest is a complete build.
     await writeDurable(path.join(tmp, FILES.manifest), JSON.stringify(build.manifest, null, 2));
     await rename(tmp, final);
@@ -167,20 +215,24 @@ export async function loadIndex(
       await readFile(path.join(dir, FILES.documents), "utf8"),
     ) as SourceDocument[];
     const lexical = loadLexicalIndex(await readFile(path.join(dir, FILES.lexical), "utf8"));
-    // Builds from before the glossary have no file: they have no glossary.
-    const glossaryPath = path.join(dir, FILES.glossary);
-    const glossary = existsSync(glossaryPath)
-      ? glossarySchema.parse(JSON.parse(await readFile(glossaryPath, "utf8")))
-      : EMPTY_GLOSSARY;
+    const glossary = glossarySchema.parse(
+      JSON.parse(await readFile(path.join(dir, FILES.glossary), "utf8")),
+    );
+    const ef = options.ef ?? 100;
     const dense = new hnswlib.HierarchicalNSW("cosine", manifest.dimensions);
     if (chunks.length > 0) {
       await dense.readIndex(path.join(dir, FILES.dense));
-      dense.setEf(options.ef ?? 100);
+      dense.setEf(ef);
     }
     if (chunks.length !== manifest.chunks || dense.getCurrentCount() !== chunks.length) {
       throw new Error("chunk counts do not match the manifest");
     }
-    return { manifest, documents, chunks, dense, lexical, glossary };
+    const [bank, sentences, intents] = await Promise.all([
+      readVectorSet(dir, FILES.bank, bankQuestionSchema, manifest.dimensions, ef),
+      readVectorSet(dir, FILES.sentences, sentenceSchema, manifest.dimensions, ef),
+      readVectorSet(dir, FILES.intents, intentExampleSchema, manifest.dimensions, ef),
+    ]);
+    return { manifest, documents, chunks, dense, lexical, glossary, bank, sentences, intents };
   } catch (cause) {
     throw new AppError("index_missing", `The index in ${dir} is damaged; re-run ingest`, {
       cause,

@@ -7,6 +7,8 @@ export interface LexicalDocument {
   id: number;
   text: string;
   headings: string;
+  /** The question bank's questions for the passage's section. */
+  questions: string;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface LexicalDocument {
  */
 export function lexicalOptions(): Options<LexicalDocument> {
   return {
-    fields: ["text", "headings"],
+    fields: ["text", "headings", "questions"],
     idField: "id",
     processTerm: (term) => {
       const word = term
@@ -26,7 +28,8 @@ export function lexicalOptions(): Options<LexicalDocument> {
       if (word.length < 2 || STOP_WORDS.has(word)) return null;
       return stem(word);
     },
-    searchOptions: { boost: { headings: 1.5 }, combineWith: "OR" },
+    // Bank questions help find a passage but are not its words: they count for half.
+    searchOptions: { boost: { headings: 1.5, questions: 0.5 }, combineWith: "OR" },
   };
 }
 
@@ -35,10 +38,23 @@ export function headingText(chunk: Chunk): string {
   return chunk.headingPath.slice(1).join(" / ");
 }
 
-/** Builds the BM25 index over passages; row `i` is `chunks[i]`. */
-export function buildLexicalIndex(chunks: Chunk[]): MiniSearch<LexicalDocument> {
+/**
+ * Builds the BM25 index over passages, each with the bank questions of its section;
+ * row `i` is `chunks[i]`.
+ */
+export function buildLexicalIndex(
+  chunks: Chunk[],
+  questionsOf: (row: number) => string[] = () => [],
+): MiniSearch<LexicalDocument> {
   const index = new MiniSearch<LexicalDocument>(lexicalOptions());
-  index.addAll(chunks.map((c, id) => ({ id, text: c.text, headings: headingText(c) })));
+  index.addAll(
+    chunks.map((c, id) => ({
+      id,
+      text: c.text,
+      headings: headingText(c),
+      questions: questionsOf(id).join("\n"),
+    })),
+  );
   return index;
 }
 

@@ -1,180 +1,236 @@
 import type { Chunk } from "../content/types.js";
 import type { EmbeddingModel } from "../embeddings/embedding-model.js";
+import { contentWords, stem } from "../embeddings/text.js";
 import { embeddingText, type SearchIndex } from "../index/search-index.js";
-import {
-  createWordAligner,
-  type PassageTerms,
-  type QueryTerms,
-  type WordMatch,
-  type WordAligner,
-} from "./word-alignment.js";
-import type { WordVectors } from "../embeddings/word-vectors.js";
-import type { Lexicon } from "../embeddings/wordnet.js";
-import { contentWords } from "../embeddings/text.js";
+import { type DecisionModel, probability } from "./decision.js";
+import { expectedAnswerTypes, holdsAnswerTypes } from "./answer-type.js";
+import { createWordMatcher, type QuestionWord } from "./question-words.js";
+import type {
+  Candidate,
+  Evidence,
+  Judgement,
+  PassageFeatures,
+  RetrievalQuery,
+  Retriever,
+  ScoredSentence,
+} from "./retriever.js";
 
-/** A passage found for a question, with the scores that ranked it. */
-export interface RetrievedPassage {
-  row: number;
-  chunk: Chunk;
-  /** Final relevance, 0..1: what the threshold is applied to. */
-  score: number;
-  alignment: number;
-  /** Cosine similarity from the vector index (0 when not a dense candidate). */
-  dense: number;
-  /** BM25 score scaled to the best lexical hit of this query (0..1). */
-  lexical: number;
-}
-
-export interface RetrieveOptions {
-  /** Earlier visitor text that a follow-up refers to; its words count for less. */
-  context?: string;
-  /** How many passages to return (default 5). */
-  limit?: number;
-  /** Which candidate sources and re-ranking to use; the bench compares them. */
-  mode?: "hybrid" | "dense" | "lexical" | "hybrid-no-rerank";
-  /** The question's terms (with the context), when the caller has built them already. */
-  query?: QueryTerms;
-}
-
-export interface Retriever {
-  retrieve(question: string, options?: RetrieveOptions): Promise<RetrievedPassage[]>;
-  /** Whether the question (with its follow-up context) shares a topic word with the corpus. */
-  onTopic(question: string, context?: string, query?: QueryTerms): boolean;
-  /** The question's own words and how well the passages together match each (see WordAligner). */
-  questionWords(query: QueryTerms, passages: RetrievedPassage[]): WordMatch[];
-  /** The aligner the retriever ranks with, for sentence selection downstream. */
-  readonly aligner: WordAligner;
-  /** Passages with a relevance at or above this answer the question. */
-  readonly threshold: number;
-}
-
-/** Candidates from each source before fusion. */
+/** Candidates from each source (dense, BM25, question bank) before the decision ranks them. */
 const CANDIDATES = 20;
-/** Reciprocal-rank-fusion constant (the usual 60). */
-const RRF_K = 60;
-/**
- * Relevance below which the content is taken not to answer. Calibrated on the eval set
- * (`npm run eval` prints the scores of the unrelated questions against the answered ones).
- */
-export const RELEVANCE_THRESHOLD = 0.4;
+/** Bank questions looked at per query. */
+const BANK_NEIGHBOURS = 64;
+/** Candidates whose sentences are scored for the answer. */
+const SCORED_CANDIDATES = 4;
+/** BM25 scores are squashed with s / (s + this) for `lexicalTop`. */
+const BM25_HALF = 8;
+/** `missing` is the rarity of the rarest unknown word over this, capped at 1.5. */
+const RARITY_SCALE = 30;
 
-/** Weight of an introduction passage against a section's (see `retrieve`). */
-const INTRO_PRIOR = 0.9;
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+function vectorsOf(dense: SearchIndex["dense"], count: number): Float32Array[] {
+  return Array.from({ length: count }, (_, i) => Float32Array.from(dense.getPoint(i)));
 }
 
-export interface RetrieverDeps {
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+}
+
+function unit(vector: number[]): Float32Array {
+  const norm = Math.hypot(...vector) || 1;
+  return Float32Array.from(vector, (x) => x / norm);
+}
+
+export interface HybridRetrieverDeps {
   index: SearchIndex;
   model: EmbeddingModel;
-  vectors: WordVectors;
-  lexicon: Lexicon;
+  decision: DecisionModel;
+  /** Extra named features per candidate (word alignment). */
+  extraFeatures?: (query: RetrievalQuery, row: number) => Record<string, number>;
+  /**
+   * Retrieve as if no section had bank questions: the fit learns from it how to judge
+   * articles added without any (the bench compares it too).
+   */
+  withoutBank?: boolean;
 }
 
 /**
- * Hybrid retrieval: dense candidates from hnswlib and BM25 candidates from MiniSearch,
- * fused by reciprocal rank, then re-ranked by word alignment (with a little of the fused
- * rank and the lexical score to break near-ties).
+ * Hybrid retrieval: candidates from the passage vectors (hnswlib), BM25 (MiniSearch) and the
+ * question bank (question-to-question similarity, hnswlib), each described by named features
+ * and ranked by the fitted answer decision, whose best probability also decides whether the
+ * articles answer at all.
  */
-export function createRetriever(deps: RetrieverDeps): Retriever {
-  const { index, model } = deps;
-  // Passage words are fixed per index: work them out once, not per question.
-  const texts = index.chunks.map(embeddingText);
-  const aligner = createWordAligner(deps.vectors, {
-    vocabulary: texts.flatMap((t) => contentWords(t)),
-    lexicon: deps.lexicon,
-    glossary: index.glossary,
-  });
-  const passageTerms: PassageTerms[] = texts.map((t) => aligner.passage(t));
+export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
+  const { index, model, decision } = deps;
   const count = index.chunks.length;
-  const everything = aligner.merge(passageTerms);
-  // Read once: fetching a stored vector from the native index on every query costs more.
-  const passageVectors = index.chunks.map((_, row) => index.dense.getPoint(row));
+  // Read once: fetching stored vectors from the native indexes per query costs more.
+  const passageVectors = vectorsOf(index.dense, count);
+  const bankVectors = vectorsOf(index.bank.dense, index.bank.items.length);
+  const sentenceVectors = vectorsOf(index.sentences.dense, index.sentences.items.length);
+  const exampleVectors = vectorsOf(index.intents.dense, index.intents.items.length);
 
-  async function retrieve(question: string, options: RetrieveOptions = {}) {
-    const mode = options.mode ?? "hybrid";
-    const limit = options.limit ?? 5;
-    const queryText = options.context ? `${options.context}\n${question}` : question;
-    const candidates = new Map<number, { rrf: number; dense: number; lexical: number }>();
-    const entry = (row: number) => {
-      let e = candidates.get(row);
-      if (!e) {
-        e = { rrf: 0, dense: 0, lexical: 0 };
-        candidates.set(row, e);
-      }
-      return e;
-    };
+  const bankOfRow = new Map<number, number[]>();
+  index.bank.items.forEach((q, i) => {
+    for (const row of q.rows) bankOfRow.set(row, [...(bankOfRow.get(row) ?? []), i]);
+  });
+  const sentencesOfRow = new Map<number, number[]>();
+  index.sentences.items.forEach((s, i) => {
+    sentencesOfRow.set(s.row, [...(sentencesOfRow.get(s.row) ?? []), i]);
+  });
 
-    let vector: number[] | undefined;
-    if (mode !== "lexical" && count > 0) {
-      vector = await model.embeddings.embedQuery(queryText);
-      if (vector.some((v) => v !== 0)) {
-        const { neighbors } = index.dense.searchKnn(vector, Math.min(CANDIDATES, count));
-        neighbors.forEach((row, rank) => (entry(row).rrf += 1 / (RRF_K + rank + 1)));
-      }
-    }
-    if (mode !== "dense") {
-      const hits = index.lexical.search(queryText).slice(0, CANDIDATES);
-      const top = hits[0]?.score ?? 1;
-      hits.forEach((hit, rank) => {
-        const e = entry(hit.id as number);
-        e.rrf += 1 / (RRF_K + rank + 1);
-        e.lexical = hit.score / top;
-      });
-    }
-    // Exact cosine for every candidate, also those only BM25 found, so scores compare.
-    if (vector) {
-      for (const [row, e] of candidates) e.dense = cosine(vector, passageVectors[row] as number[]);
-    }
+  // What a passage "has" is what it states: its text and headings. Bank questions help find
+  // a passage, but their words ("does it hurt?") are not the article's.
+  const stemsOf = (text: string) => new Set(contentWords(text).map(stem));
+  const texts = index.chunks.map(embeddingText);
+  const rowStems = texts.map(stemsOf);
+  const matcher = createWordMatcher(
+    texts.flatMap((t) => contentWords(t)),
+    index.glossary,
+    model.wordRarity,
+    rowStems,
+  );
+  const sentenceStems = index.sentences.items.map((s) => matcher.stemsOf(s.lines.join(" ")));
 
-    const query = options.query ?? aligner.query(question, options.context);
-    const maxRrf = 2 / (RRF_K + 1);
-    const ranked: RetrievedPassage[] = [];
-    for (const [row, e] of candidates) {
-      const alignment = aligner.score(query, passageTerms[row] as PassageTerms);
-      const fused = e.rrf / maxRrf;
-      let score: number;
-      const chunk = index.chunks[row] as Chunk;
-      // An introduction touches every topic briefly; a section that covers one answers better.
-      const prior = chunk.section === chunk.title ? INTRO_PRIOR : 1;
-      if (mode === "hybrid") score = prior * (0.8 * alignment + 0.1 * e.dense + 0.1 * e.lexical);
-      else if (mode === "dense") score = e.dense;
-      else if (mode === "lexical") score = e.lexical;
-      else score = fused;
-      ranked.push({
-        row,
-        chunk,
-        score,
-        alignment,
-        dense: e.dense,
-        lexical: e.lexical,
-      });
-    }
-    ranked.sort((a, b) => b.score - a.score || a.row - b.row);
-    return ranked.slice(0, limit);
+  async function embed(text: string): Promise<Float32Array> {
+    return unit(await model.embeddings.embedQuery(text));
   }
 
-  return {
-    retrieve,
-    onTopic: (question, context, query) =>
-      aligner.sharesTopic(query ?? aligner.query(question, context), everything),
-    questionWords: (query, passages) =>
-      aligner.questionWords(
-        query,
-        aligner.merge(passages.map((p) => passageTerms[p.row] as PassageTerms)),
-      ),
-    aligner,
-    threshold: RELEVANCE_THRESHOLD,
-  };
+  function judge(confidence: number): Judgement {
+    if (confidence >= decision.judge.threshold) return "answer";
+    if (confidence >= decision.judge.threshold - decision.judge.unsureBand) return "unsure";
+    return "none";
+  }
+
+  function scoreSentences(row: number, vector: Float32Array, words: QuestionWord[]) {
+    return (sentencesOfRow.get(row) ?? []).map((i): ScoredSentence => {
+      const s = index.sentences.items[i] as (typeof index.sentences.items)[number];
+      const stems = sentenceStems[i] as Set<string>;
+      return {
+        lines: s.lines,
+        order: s.order,
+        similarity: dot(vector, sentenceVectors[i] as Float32Array),
+        overlap: matcher.coverage(words, stems),
+        matched: matcher.matched(words, stems).map((w) => w.stem),
+      };
+    });
+  }
+
+  async function retrieve(query: RetrievalQuery): Promise<Evidence> {
+    const asked = query.context ? `${query.context}\n${query.question}` : query.question;
+    // Spelling mended as the corpus writes it: "teh", "microneedlin" embed as what they mean.
+    const text = matcher.normalize(asked);
+    const words = matcher.words(query.question, query.context);
+    if (count === 0) return { candidates: [], judgement: "none", confidence: 0, words: [] };
+    const vector = await embed(text);
+
+    const rows = new Set<number>();
+    const { neighbors } = index.dense.searchKnn([...vector], Math.min(CANDIDATES, count));
+    neighbors.forEach((row) => rows.add(row));
+
+    const lexical = new Map<number, number>();
+    const bm25 = new Map<number, number>();
+    const expansion = words.flatMap((w) => w.alternatives.flat()).join(" ");
+    const hits = index.lexical.search(`${text} ${expansion}`).slice(0, CANDIDATES);
+    const topLexical = hits[0]?.score ?? 0;
+    for (const hit of hits) {
+      lexical.set(hit.id as number, topLexical > 0 ? hit.score / topLexical : 0);
+      bm25.set(hit.id as number, hit.score / (hit.score + BM25_HALF));
+      rows.add(hit.id as number);
+    }
+
+    const bankSimilarity = new Map<number, number>();
+    const bankCount = deps.withoutBank ? 0 : index.bank.items.length;
+    if (bankCount > 0) {
+      const near = index.bank.dense.searchKnn([...vector], Math.min(BANK_NEIGHBOURS, bankCount));
+      for (const i of near.neighbors) {
+        const similarity = dot(vector, bankVectors[i] as Float32Array);
+        for (const row of index.bank.items[i]?.rows ?? []) {
+          if (similarity > (bankSimilarity.get(row) ?? -1)) bankSimilarity.set(row, similarity);
+          if (rows.size < 3 * CANDIDATES) rows.add(row);
+        }
+      }
+    }
+
+    const types = expectedAnswerTypes(query.question);
+
+    const own = words.filter((w) => w.origin === "question");
+    const unknown = own.filter((w) => !matcher.known(w));
+    const missing = Math.min(1.5, Math.max(0, ...unknown.map((w) => w.rarity)) / RARITY_SCALE);
+    const ownWeight = own.reduce((sum, w) => sum + w.weight, 0);
+
+    const unknownShare =
+      ownWeight > 0 ? unknown.reduce((sum, w) => sum + w.weight, 0) / ownWeight : 0;
+    const raw = [...rows].map((row) => ({
+      row,
+      dense: dot(vector, passageVectors[row] as Float32Array),
+      bank: Math.max(0, bankSimilarity.get(row) ?? 0),
+    }));
+    const bestDense = Math.max(...raw.map((r) => r.dense));
+    const bestBank = Math.max(...raw.map((r) => r.bank));
+
+    const candidates: Candidate[] = raw.map(({ row, dense, bank }) => {
+      const chunk = index.chunks[row] as Chunk;
+      const features: PassageFeatures = {
+        dense,
+        bank,
+        bankless: !deps.withoutBank && bankOfRow.has(row) ? 0 : 1,
+        denseGap: dense - bestDense,
+        bankGap: bank - bestBank,
+        lexical: lexical.get(row) ?? 0,
+        lexicalTop: topLexical / (topLexical + BM25_HALF),
+        bm25: bm25.get(row) ?? 0,
+        coverage: matcher.coverage(words, rowStems[row] as Set<string>),
+        missing,
+        unknownShare,
+        typeMissing: types.length > 0 && !holdsAnswerTypes(types, chunk.text) ? 1 : 0,
+        sentence: Math.max(
+          0,
+          ...(sentencesOfRow.get(row) ?? []).map((i) =>
+            dot(vector, sentenceVectors[i] as Float32Array),
+          ),
+        ),
+        intro: chunk.section === chunk.title ? 1 : 0,
+        followUp: query.context ? 1 : 0,
+        ...deps.extraFeatures?.(query, row),
+      };
+      return {
+        row,
+        chunk,
+        features,
+        rank: probability(decision.ranker, features),
+        probability: probability(decision.judge, features),
+        sentences: [],
+      };
+    });
+    candidates.sort((a, b) => b.rank - a.rank || a.row - b.row);
+    for (const c of candidates.slice(0, SCORED_CANDIDATES)) {
+      c.sentences = scoreSentences(c.row, vector, words);
+    }
+    const confidence = candidates[0]?.probability ?? 0;
+    return {
+      candidates,
+      judgement: judge(confidence),
+      confidence,
+      words: words.map((w) => ({ stem: w.stem, weight: w.weight })),
+    };
+  }
+
+  async function bookingSimilarity(message: string) {
+    const vector = await embed(message);
+    let booking = 0;
+    let other = 0;
+    index.intents.items.forEach((example, i) => {
+      const similarity = dot(vector, exampleVectors[i] as Float32Array);
+      if (example.booking) booking = Math.max(booking, similarity);
+      else other = Math.max(other, similarity);
+    });
+    if (index.bank.items.length > 0) {
+      const near = index.bank.dense.searchKnn([...vector], 1);
+      const i = near.neighbors[0];
+      if (i !== undefined) other = Math.max(other, dot(vector, bankVectors[i] as Float32Array));
+    }
+    return { booking, other };
+  }
+
+  return { retrieve, bookingSimilarity };
 }

@@ -12,8 +12,13 @@ export interface GapGroupQuestion {
   text: string;
   askedAt: string;
   conversationId: string;
+  /** The bot reply's id. */
   messageId: string;
+  /** The visitor message's id, which staff file or mark. */
+  questionId: string;
   reason: GapQuestion["reason"];
+  /** Staff confirmed that the articles do not answer it. */
+  confirmed: boolean;
 }
 
 export interface GapGroup {
@@ -24,6 +29,8 @@ export interface GapGroup {
   /** Of `count`: answered "I couldn't find that", and answered but rated down. */
   unanswered: number;
   thumbsDown: number;
+  /** Of `count`: confirmed by staff as not answered by the articles (whatever the reply). */
+  confirmed: number;
   lastAskedAt: string;
   /** Newest first. */
   questions: GapGroupQuestion[];
@@ -122,19 +129,21 @@ export function groupQuestions(
           most = count;
         }
       }
-      const unanswered = group.members.filter((m) => m.reason === "unanswered").length;
       return {
         count: group.members.length,
         example,
-        unanswered,
-        thumbsDown: group.members.length - unanswered,
+        unanswered: group.members.filter((m) => m.reason === "unanswered").length,
+        thumbsDown: group.members.filter((m) => m.reason === "thumbs_down").length,
+        confirmed: group.members.filter((m) => m.confirmed).length,
         lastAskedAt: group.members[0]?.askedAt ?? "",
         questions: group.members.map((m) => ({
           text: m.question,
           askedAt: m.askedAt,
           conversationId: m.conversationId,
           messageId: m.messageId,
+          questionId: m.questionId,
           reason: m.reason,
+          confirmed: m.confirmed,
         })),
       };
     })
@@ -148,8 +157,9 @@ export function groupQuestions(
 
 /**
  * The content gaps of a period: questions the articles did not answer (no-answer replies, not
- * greetings, booking or clinician handoffs, nor refusals of attempts to steer the bot) and
- * answered questions rated down, grouped by similarity.
+ * greetings, booking or clinician handoffs, nor refusals of attempts to steer the bot),
+ * answered questions rated down, and questions staff marked unanswerable, grouped by
+ * similarity. Questions staff filed under a section of the question bank are left out.
  */
 export function contentGaps(
   transcripts: TranscriptRepository,
@@ -159,7 +169,7 @@ export function contentGaps(
   const truncated = found.length > MAX_GAP_QUESTIONS;
   const questions = found
     .slice(0, MAX_GAP_QUESTIONS)
-    .filter((q) => !(q.reason === "unanswered" && q.answer === STEERING_REFUSAL));
+    .filter((q) => q.confirmed || !(q.reason === "unanswered" && q.answer === STEERING_REFUSAL));
   return {
     from: period.from,
     to: period.to,

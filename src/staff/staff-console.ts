@@ -1,4 +1,5 @@
 import type { StaffAccount } from "../config.js";
+import type { QuestionBankStore } from "../content/question-bank-store.js";
 import { createFailureLimiter, type FailureLimiter } from "../http/rate-limit.js";
 import { type AuditLog, createSqliteAuditLog } from "../store/audit-log.js";
 import type { BookingRepository } from "../store/bookings.js";
@@ -9,6 +10,7 @@ import { createSqliteUnitOfWork } from "../store/unit-of-work.js";
 import { createErasure, type Erasure } from "./erasure.js";
 import { createStaffSessions, type StaffSessions } from "./session.js";
 import { createStaffEvents, type StaffEvents } from "./staff-events.js";
+import { createTriage, type Triage } from "./triage.js";
 
 /** Wrong sign-ins allowed per client address per minute. */
 export const SIGN_IN_FAILURES_PER_MIN = 5;
@@ -23,6 +25,8 @@ export interface StaffConsoleDeps {
   erasure: Erasure;
   /** Wrong sign-ins per client address. */
   signInLimiter: FailureLimiter;
+  /** Filing visitor questions into the question bank; absent, those routes answer 404. */
+  triage?: Triage;
   now?: () => Date;
 }
 
@@ -37,6 +41,8 @@ export interface StaffConsoleOptions {
   /** HTTPS-only cookies: in production. */
   secureCookies: boolean;
   signInFailuresPerMin?: number;
+  /** The question bank staff file visitors' questions into. */
+  questions?: QuestionBankStore | undefined;
   now?: () => Date;
   /** Hears a failing live-update listener. */
   onEventError?: (error: unknown) => void;
@@ -46,6 +52,7 @@ export interface StaffConsoleOptions {
 export function createStaffConsole(options: StaffConsoleOptions): StaffConsoleDeps {
   const now = options.now;
   const audit = createSqliteAuditLog(options.db, now ? { now } : {});
+  const unitOfWork = createSqliteUnitOfWork(options.db);
   return {
     sessions: createStaffSessions({
       secret: options.sessionSecret,
@@ -56,7 +63,7 @@ export function createStaffConsole(options: StaffConsoleOptions): StaffConsoleDe
     events: createStaffEvents(options.onEventError ? { onError: options.onEventError } : {}),
     audit,
     erasure: createErasure({
-      unitOfWork: createSqliteUnitOfWork(options.db),
+      unitOfWork,
       transcripts: options.transcripts,
       bookings: options.bookings,
       audit,
@@ -66,6 +73,16 @@ export function createStaffConsole(options: StaffConsoleOptions): StaffConsoleDe
       options.signInFailuresPerMin ?? SIGN_IN_FAILURES_PER_MIN,
       "staff-sign-in",
     ),
+    ...(options.questions
+      ? {
+          triage: createTriage({
+            unitOfWork,
+            transcripts: options.transcripts,
+            audit,
+            questions: options.questions,
+          }),
+        }
+      : {}),
     ...(now ? { now } : {}),
   };
 }

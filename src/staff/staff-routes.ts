@@ -3,6 +3,7 @@ import { requestAddress } from "../http/rate-limit.js";
 import { z } from "zod";
 import { sessionIdSchema } from "../chat/schemas.js";
 import type { StaffAccount } from "../config.js";
+import { DOC_ID_PATTERN } from "../content/doc-id.js";
 import { AppError } from "../errors.js";
 import { matchToken } from "../http/auth.js";
 import { parseWith, requireJson, sendError } from "../http/errors.js";
@@ -138,6 +139,15 @@ function toFilter(query: z.infer<typeof exportQuery>): ExportFilter {
 }
 
 const idParam = z.string().min(1).max(100);
+
+const triageBody = z.discriminatedUnion("action", [
+  z.strictObject({
+    action: z.literal("file"),
+    docId: z.string().regex(DOC_ID_PATTERN, "must be a document id"),
+    heading: z.string().trim().min(1, "Choose a section").max(200),
+  }),
+  z.strictObject({ action: z.literal("unanswerable") }),
+]);
 
 /** The signed-in account; `requireStaff` ran before every route that calls this. */
 function staffName(res: Response): string {
@@ -318,6 +328,35 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
       );
       res.json(result);
     });
+
+    const triage = staffConsole.triage;
+    if (triage) {
+      router.get("/api/staff/sections", async (_req, res) => {
+        res.json({ sections: await triage.sections() });
+      });
+
+      router.post(
+        "/api/staff/conversations/:id/messages/:messageId/triage",
+        requireJson,
+        json,
+        async (req, res) => {
+          const ref = {
+            conversationId: parseWith(idParam, req.params.id),
+            messageId: parseWith(idParam, req.params.messageId),
+          };
+          const body = parseWith(triageBody, req.body);
+          if (body.action === "file") {
+            const { triage: recorded, added } = await triage.file(
+              ref,
+              { docId: body.docId, heading: body.heading },
+              staffName(res),
+            );
+            return res.json({ triage: recorded, added });
+          }
+          res.json({ triage: triage.markUnanswerable(ref, staffName(res)) });
+        },
+      );
+    }
 
     router.get("/api/staff/audit", (req, res) => {
       const query = parseWith(pageQuery, req.query);

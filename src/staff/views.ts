@@ -15,6 +15,7 @@ export function messageView(m: StoredMessage) {
     latencyMs: m.latencyMs,
     usage: m.usage,
     verified: m.verified,
+    triage: m.triage,
     createdAt: m.createdAt,
   };
 }

@@ -3,8 +3,12 @@ import { decodeCursor, encodeCursor, type Page, pageSize } from "./cursor.js";
 import type { Database } from "./database.js";
 import type { StoreDeps } from "./timestamps.js";
 
-/** What was done. Erasure and retention delete personal data; the others touch it. */
-export type AuditAction = "sign_in" | "erasure" | "retention" | "export";
+/**
+ * What was done. Erasure and retention delete personal data; filing copies a visitor's
+ * question into the question bank; the others touch it.
+ */
+export type AuditAction =
+  "sign_in" | "erasure" | "retention" | "export" | "file_question" | "mark_unanswerable";
 
 /**
  * Figures about an action: counts, which kinds of identifier were used, a format. Never

@@ -164,6 +164,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX reindex_jobs_created ON reindex_jobs (created_at DESC);
     `,
   },
+  {
+    // Staff triage of visitor questions: filed under an article's section in the question
+    // bank (it drops out of the content gaps), or confirmed as a gap the articles do not answer.
+    version: 5,
+    up: `
+      CREATE TABLE question_triage (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        action TEXT NOT NULL CHECK (action IN ('filed', 'unanswerable')),
+        doc_id TEXT,                    -- filed: the section's document and heading
+        heading TEXT,
+        actor TEXT NOT NULL,            -- the staff account's name
+        at TEXT NOT NULL,
+        CHECK ((action = 'filed') = (doc_id IS NOT NULL AND heading IS NOT NULL))
+      );
+    `,
+  },
 ];
 
 /**

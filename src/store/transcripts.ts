@@ -24,6 +24,17 @@ export interface ExchangeInput {
   continues?: boolean;
 }
 
+/**
+ * What staff decided about a visitor's question: filed under an article's section in the
+ * question bank, or confirmed as something the articles do not answer.
+ */
+export type QuestionTriage =
+  | { action: "filed"; docId: string; heading: string; by: string; at: string }
+  | { action: "unanswerable"; by: string; at: string };
+
+export type TriageChange =
+  { action: "filed"; docId: string; heading: string } | { action: "unanswerable" };
+
 /** A message as stored. Visitor messages have no citations and null grounded/source/latency. */
 export interface StoredMessage {
   id: string;
@@ -39,6 +50,8 @@ export interface StoredMessage {
   usage: { inputTokens: number; outputTokens: number } | null;
   /** Generative mode: sentences shown and dropped by verification. */
   verified: { kept: number; dropped: number } | null;
+  /** Visitor messages: the staff triage of the question, if any. */
+  triage: QuestionTriage | null;
   createdAt: string;
 }
 
@@ -67,18 +80,24 @@ export interface ReviewChange {
 
 /**
  * A visitor question the articles did not answer well: its bot reply was a no-answer
- * (`grounded` false with a staff handoff) or was rated down.
+ * (`grounded` false with a staff handoff) or was rated down, or staff marked it unanswerable.
+ * Questions staff filed under a section of the question bank are not gaps any more.
  */
 export interface GapQuestion {
   conversationId: string;
   /** The bot reply's id. */
   messageId: string;
+  /** The visitor message's id. */
+  questionId: string;
   /** The visitor's question (redacted as stored). */
   question: string;
   /** The bot's reply, to tell a steering refusal from a real no-answer. */
   answer: string;
   askedAt: string;
-  reason: "unanswered" | "thumbs_down";
+  /** Why it is listed: no answer, rated down, or (answered otherwise) marked by staff. */
+  reason: "unanswered" | "thumbs_down" | "marked";
+  /** Staff confirmed that the articles do not answer it. */
+  confirmed: boolean;
 }
 
 /**
@@ -165,11 +184,24 @@ export interface TranscriptRepository {
    */
   deleteInactiveBefore(before: string): number;
   /**
-   * Questions whose bot reply (sent within `from`..`to`, inclusive) was a no-answer or was
-   * rated down, newest first, at most `limit`. Greetings, booking and clinician handoffs
-   * are not no-answers.
+   * Questions whose bot reply (sent within `from`..`to`, inclusive) was a no-answer, was
+   * rated down or whose question staff marked unanswerable, newest first, at most `limit`.
+   * Greetings, booking and clinician handoffs are not no-answers; filed questions are left out.
    */
   gapQuestions(query: { from: string; to: string; limit: number }): GapQuestion[];
+  /** A message of the conversation, or null when the conversation has no such message. */
+  findMessage(conversationId: string, messageId: string): StoredMessage | null;
+  /**
+   * Records staff's decision on a visitor question, replacing an earlier one. Throws
+   * `AppError("not_found")` when the conversation has no such message and
+   * `AppError("invalid")` for a bot message. Joins the caller's transaction if one is open.
+   */
+  setTriage(
+    conversationId: string,
+    messageId: string,
+    change: TriageChange,
+    by: string,
+  ): QuestionTriage;
 }
 
 interface MessageRow {
@@ -186,6 +218,11 @@ interface MessageRow {
   tokens_out: number | null;
   verified_kept: number | null;
   verified_dropped: number | null;
+  triage_action: QuestionTriage["action"] | null;
+  triage_doc_id: string | null;
+  triage_heading: string | null;
+  triage_by: string | null;
+  triage_at: string | null;
   created_at: string;
 }
 
@@ -204,10 +241,12 @@ interface ConversationRow {
 interface GapRow {
   conversation_id: string;
   message_id: string;
+  question_id: string;
   question: string;
   answer: string;
   asked_at: string;
-  reason: "unanswered" | "thumbs_down";
+  reason: GapQuestion["reason"];
+  confirmed: 0 | 1;
 }
 
 interface SummaryRow {
@@ -266,6 +305,20 @@ export function toFtsQuery(q: string): string | null {
   return terms.length > 0 ? terms.join(" ") : null;
 }
 
+function toTriage(row: MessageRow): QuestionTriage | null {
+  if (row.triage_action === null || row.triage_by === null || row.triage_at === null) return null;
+  if (row.triage_action === "unanswerable") {
+    return { action: "unanswerable", by: row.triage_by, at: row.triage_at };
+  }
+  return {
+    action: "filed",
+    docId: row.triage_doc_id ?? "",
+    heading: row.triage_heading ?? "",
+    by: row.triage_by,
+    at: row.triage_at,
+  };
+}
+
 function toMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
@@ -285,6 +338,7 @@ function toMessage(row: MessageRow): StoredMessage {
       row.verified_kept === null
         ? null
         : { kept: row.verified_kept, dropped: row.verified_dropped ?? 0 },
+    triage: toTriage(row),
     createdAt: row.created_at,
   };
 }
@@ -360,11 +414,34 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
     `SELECT id, started_at, last_at, reviewed, reviewed_by, reviewed_at, note, note_by, note_at
      FROM conversations WHERE id = ?`,
   );
-  const selectMessages = db.prepare<[string], MessageRow>(
-    `SELECT m.id, m.role, m.text, m.citations, m.grounded, m.handoff, m.source, f.rating,
-       m.latency_ms, m.tokens_in, m.tokens_out, m.verified_kept, m.verified_dropped, m.created_at
+  const MESSAGE_COLUMNS = `m.id, m.role, m.text, m.citations, m.grounded, m.handoff, m.source,
+       f.rating, m.latency_ms, m.tokens_in, m.tokens_out, m.verified_kept, m.verified_dropped,
+       t.action AS triage_action, t.doc_id AS triage_doc_id, t.heading AS triage_heading,
+       t.actor AS triage_by, t.at AS triage_at, m.created_at
      FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
-     WHERE m.conversation_id = ? ORDER BY m.seq`,
+       LEFT JOIN question_triage t ON t.message_id = m.id`;
+  const selectMessages = db.prepare<[string], MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} WHERE m.conversation_id = ? ORDER BY m.seq`,
+  );
+  const selectMessage = db.prepare<[string, string], MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} WHERE m.conversation_id = ? AND m.id = ?`,
+  );
+  const upsertTriage = db.prepare<
+    [
+      {
+        messageId: string;
+        action: QuestionTriage["action"];
+        docId: string | null;
+        heading: string | null;
+        by: string;
+        at: string;
+      },
+    ]
+  >(
+    `INSERT INTO question_triage (message_id, action, doc_id, heading, actor, at)
+     VALUES (@messageId, @action, @docId, @heading, @by, @at)
+     ON CONFLICT (message_id) DO UPDATE SET action = excluded.action, doc_id = excluded.doc_id,
+       heading = excluded.heading, actor = excluded.actor, at = excluded.at`,
   );
   const selectHistory = db.prepare<[string, number], HistoryTurn>(
     `SELECT role, text FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
@@ -396,17 +473,20 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
   // The visitor question is the message just before the reply (appendExchange writes them as
   // a pair). A reply that is both a no-answer and rated down counts once, as unanswered.
   const selectGaps = db.prepare<[string, string, number], GapRow>(
-    `SELECT b.conversation_id, b.id AS message_id, v.text AS question, b.text AS answer,
-       v.created_at AS asked_at,
-       CASE WHEN b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff'
-         THEN 'unanswered' ELSE 'thumbs_down' END AS reason
+    `SELECT b.conversation_id, b.id AS message_id, v.id AS question_id, v.text AS question,
+       b.text AS answer, v.created_at AS asked_at,
+       CASE WHEN b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff' THEN 'unanswered'
+         WHEN f.rating = 'down' THEN 'thumbs_down' ELSE 'marked' END AS reason,
+       coalesce(t.action = 'unanswerable', 0) AS confirmed
      FROM messages b
      JOIN messages v ON v.conversation_id = b.conversation_id AND v.seq = b.seq - 1
        AND v.role = 'visitor'
      LEFT JOIN feedback f ON f.message_id = b.id
+     LEFT JOIN question_triage t ON t.message_id = v.id
      WHERE b.role = 'bot' AND b.created_at >= ? AND b.created_at <= ?
+       AND (t.action IS NULL OR t.action <> 'filed')
        AND ((b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff')
-         OR f.rating = 'down')
+         OR f.rating = 'down' OR t.action = 'unanswerable')
      ORDER BY b.created_at DESC, b.id DESC
      LIMIT ?`,
   );
@@ -621,11 +701,38 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
         .map((row) => ({
           conversationId: row.conversation_id,
           messageId: row.message_id,
+          questionId: row.question_id,
           question: row.question,
           answer: row.answer,
           askedAt: row.asked_at,
           reason: row.reason,
+          confirmed: row.confirmed === 1,
         }));
+    },
+
+    findMessage(conversationId, messageId) {
+      const row = selectMessage.get(conversationId, messageId);
+      return row ? toMessage(row) : null;
+    },
+
+    setTriage(conversationId, messageId, change, by) {
+      const row = selectMessage.get(conversationId, messageId);
+      if (!row) throw new AppError("not_found", "No such message in this conversation");
+      if (row.role !== "visitor") {
+        throw new AppError("invalid", "Only a visitor's question can be filed or marked");
+      }
+      const at = now().toISOString();
+      upsertTriage.run({
+        messageId,
+        action: change.action,
+        docId: change.action === "filed" ? change.docId : null,
+        heading: change.action === "filed" ? change.heading : null,
+        by,
+        at,
+      });
+      return change.action === "filed"
+        ? { action: "filed", docId: change.docId, heading: change.heading, by, at }
+        : { action: "unanswerable", by, at };
     },
   };
 }

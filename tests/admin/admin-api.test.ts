@@ -13,7 +13,7 @@ import { attachSockets, createApp, type AppDeps } from "../../src/app.js";
 import { createBookingService } from "../../src/booking/booking-service.js";
 import { createChatService } from "../../src/chat/chat-service.js";
 import type { ChatServer } from "../../src/chat/socket-handlers.js";
-import { loadConfig } from "../../src/config.js";
+import { createQuestionBankStore } from "../../src/content/question-bank-store.js";
 import { buildOptions, type Core, loadCore, withIndex } from "../../src/core.js";
 import { createMessageRateLimiter } from "../../src/http/rate-limit.js";
 import { buildIndex } from "../../src/index/build-index.js";
@@ -23,7 +23,7 @@ import { closeDatabase, openDatabase } from "../../src/store/database.js";
 import { createSqliteOutbox } from "../../src/store/outbox.js";
 import { createSqliteReindexJobs } from "../../src/store/reindex-jobs.js";
 import { createSqliteTranscripts } from "../../src/store/transcripts.js";
-import { copyCorpus, tempDir } from "../helpers/core-fixtures.js";
+import { copyCorpus, tempDir, testConfig } from "../helpers/core-fixtures.js";
 import { getJson, type Json, postJson } from "../helpers/service.js";
 
 const ADMIN = "admin-token-for-tests-0123456789";
@@ -50,7 +50,7 @@ interface AdminService {
 async function startAdminService(): Promise<AdminService> {
   const work = path.join(dir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   corpusDir = await copyCorpus(work);
-  const config = loadConfig({ DATA_DIR: path.join(work, "data"), CORPUS_DIR: corpusDir });
+  const config = testConfig({ DATA_DIR: path.join(work, "data"), CORPUS_DIR: corpusDir });
   base = await loadCore(config, { buildIfNeeded: true });
   const state = { core: base };
   const db = openDatabase(path.join(work, "data", "app.db"));
@@ -84,6 +84,7 @@ async function startAdminService(): Promise<AdminService> {
       corpusDir,
       index: () => state.core.index,
       reindexer,
+      questions: createQuestionBankStore({ corpusDir }),
     },
   };
   const server: Server = createServer(createApp(deps));

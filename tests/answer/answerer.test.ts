@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatReply } from "../../src/answer/types.js";
 import type { Core } from "../../src/core.js";
 import { loadEvalCases } from "../../src/eval/eval-cases.js";
-import { addressed } from "../../src/answer/answerer.js";
-import type { WordMatch } from "../../src/retrieval/word-alignment.js";
 import { shippedCore } from "../helpers/shipped-core.js";
 import { REPO_ROOT } from "../helpers/core-fixtures.js";
 import path from "node:path";
@@ -121,15 +119,31 @@ describe("createAnswerer (extractive)", () => {
     expect(reply).toMatchObject({ grounded: false, citations: [] });
   });
 
-  it("is not fooled by an off-topic question padded with the articles' words", async () => {
+  it("refuses off-topic questions that use the clinic's words", async () => {
     for (const message of [
-      "is bitcoin a good investment? dark marks acne marks sunspots",
-      "how do I buy bitcoin for post-inflammatory hyperpigmentation and microneedling",
       "do you sell drugs",
+      "is bitcoin a good investment for my skin clinic?",
     ]) {
       const reply = await core.answerer.answerQuestion({ message });
       expect(reply, message).toMatchObject({ grounded: false, citations: [] });
     }
+  });
+
+  it("answers each part of a two-part question, and says when a part is not covered", async () => {
+    const both = await core.answerer.answerQuestion({
+      message: "does it help acne scars? and how long does the redness last afterwards?",
+    });
+    expect(both.citations.map((c) => c.section)).toEqual([
+      "Treating Acne Scars and Sun Spots",
+      "Minimal Downtime Required",
+    ]);
+    const partly = await core.answerer.answerQuestion({
+      message: "does microneedling help acne scars? and how much does a session cost?",
+    });
+    expect(partly.grounded).toBe(true);
+    expect(partly.citations[0]?.section).toBe("Treating Acne Scars and Sun Spots");
+    expect(partly.answer).toMatch(/couldn't find an answer to the rest of your question/);
+    expect(partly.handoff?.kind).toBe("staff");
   });
 
   it("answers when only side words of a well-matched question go unaddressed", async () => {
@@ -151,13 +165,55 @@ describe("createAnswerer (extractive)", () => {
     }
   });
 
-  it("finds a passage through WordNet where the visitor's word is not the article's", async () => {
-    // "facelift" is a kind of surgery ("invasive surgeries" in the introduction).
+  it("quotes the whole list of side effects with its lead-in", async () => {
     const reply = await core.answerer.answerQuestion({
-      message: "how invasive is it compared to a facelift?",
+      message: "what side effects should i expect?",
+    });
+    expect(reply.citations[0]?.section).toBe("Minimal Downtime Required");
+    expect(reply.answer).toContain("Common post-treatment effects include:");
+    for (const item of [
+      "Redness resembling a mild sunburn",
+      "Minor swelling",
+      "Dryness or flaking",
+    ]) {
+      expect(reply.answer).toContain(item);
+    }
+  });
+
+  it("quotes the sentence that answers, not the passage's opening", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "how long until I can wear makeup after microneedling?",
+    });
+    expect(reply.answer).toContain("skipping makeup for at least 24 hours");
+  });
+
+  it("answers a question about the visitor's own skin concern, with an offer of a consultation", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "I have melasma on my forehead, is microneedling an option?",
     });
     expect(reply.grounded).toBe(true);
-    expect(reply.answer).toMatch(/invasive surgeries/);
+    expect(reply.answer).toMatch(/Melasma/);
+    expect(reply.handoff).toMatchObject({
+      kind: "clinician",
+      message: expect.stringMatching(/consultation/),
+    });
+  });
+
+  it("hands a skin condition the articles do not cover to a clinician, without quoting them", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "I have rosacea on my cheeks, will microneedling help it?",
+    });
+    expect(reply).toMatchObject({ grounded: false, citations: [], handoff: { kind: "clinician" } });
+  });
+
+  it("recognises a booking request phrased like the clinic's examples rather than its rules", async () => {
+    for (const message of [
+      "could I pop in some time next month?",
+      "sign me up for a chat about my skin",
+    ]) {
+      const reply = await core.answerer.answerQuestion({ message });
+      expect(reply.handoff?.kind, message).toBe("booking");
+    }
   });
 
   it("answers a cancellation from the articles instead of taking a new booking", async () => {
@@ -236,6 +292,13 @@ describe("createAnswerer (extractive)", () => {
     expect(answered.answer).toMatch(/few days|sunburn/);
   });
 
+  it("answers a message that is only markup with the honest no-answer", async () => {
+    const reply = await core.answerer.answerQuestion({
+      message: "<img src=x onerror=alert(1)> <script>alert(1)</script>",
+    });
+    expect(reply).toMatchObject({ grounded: false, citations: [], handoff: { kind: "staff" } });
+  });
+
   it("never echoes visitor markup", async () => {
     const message = "<img src=x onerror=alert(1)> <script>alert(1)</script> what is microneedling?";
     const reply = await core.answerer.answerQuestion({ message });
@@ -254,61 +317,5 @@ describe("createAnswerer (extractive)", () => {
     expect(final?.grounded).toBe(true);
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join("")).toBe(final?.answer);
-  });
-});
-
-describe("addressed", () => {
-  const word = (w: string, rank: number, match: number, termMatch = 0): WordMatch => ({
-    word: w,
-    stem: w,
-    weight: Math.log1p((rank + 1) / 100),
-    rank,
-    match,
-    termMatch,
-  });
-  const none = new Set<string>();
-
-  it("needs every rare word addressed when retrieval is not confident", () => {
-    const words = [word("pores", 37_860, 1), word("cheeks", 20_565, 0.3)];
-    expect(addressed(words, none, 0.5)).toBe(false);
-    expect(addressed([word("pores", 37_860, 1)], none, 0.5)).toBe(true);
-  });
-
-  it("lets a side word go unaddressed when retrieval is confident", () => {
-    const words = [
-      word("microneedling", 400_000, 1),
-      word("pores", 37_860, 1),
-      word("cheeks", 20_565, 0.3),
-    ];
-    expect(addressed(words, none, 0.7)).toBe(true);
-  });
-
-  it("never lets the most telling word, nor a very rare one, go unaddressed", () => {
-    // "shrink" carries under half of the weight, but it is the most telling word.
-    const telling = [
-      word("pores", 3_000, 1),
-      word("serums", 5_000, 1),
-      word("shrink", 10_466, 0.3),
-    ];
-    expect(addressed(telling, none, 0.9)).toBe(false);
-    const padded = [
-      word("bitcoin", 99_000, 0.2),
-      word("melasma", 400_000, 1),
-      word("microneedling", 400_000, 1),
-    ];
-    expect(addressed(padded, none, 0.9)).toBe(false);
-  });
-
-  it("takes a glossary term's match for the visitor's lay words", () => {
-    const words = [word("soak", 22_023, 0.33, 1), word("serums", 60_000, 1)];
-    expect(addressed(words, none, 0.5)).toBe(true);
-  });
-
-  it("needs a focus word named by the visitor's own word, not by its glossary term", () => {
-    const botox = [word("botox", 35_712, 0.2, 1)];
-    expect(addressed(botox, new Set(["botox"]), 0.9)).toBe(false);
-    expect(addressed(botox, none, 0.9)).toBe(true);
-    // Everyday words of a focus ("put", "face") need no naming.
-    expect(addressed([word("put", 324, 0.4)], new Set(["put"]), 0.9)).toBe(true);
   });
 });

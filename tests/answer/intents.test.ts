@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { detectIntent, focusOf, unansweredPriceQuestion } from "../../src/answer/intents.js";
+import {
+  asksAboutBooking,
+  detectIntent,
+  ownConcern,
+  stripMarkup,
+} from "../../src/answer/intents.js";
 
 describe("detectIntent", () => {
   it.each([
@@ -46,7 +51,7 @@ describe("detectIntent", () => {
     "my face is still red and has pus 3 days after my session",
     "had microneedling yesterday and now i've got a fever and the redness is spreading",
   ])("flags red-flag symptoms for urgent-care advice: %s", (message) => {
-    expect(detectIntent(message)).toEqual({ kind: "clinician", redFlag: true });
+    expect(detectIntent(message)).toMatchObject({ kind: "clinician", redFlag: true });
   });
 
   it.each([
@@ -87,31 +92,55 @@ describe("detectIntent", () => {
   });
 });
 
-describe("focusOf", () => {
+describe("clinician reasons", () => {
   it.each([
-    ["do you also do laser hair removal?", "laser hair removal"],
-    ["Do you guys offer chemical peels", "chemical peels"],
-    ["Does the clinic use numbing cream", "numbing cream"],
-    ["what are the signs of rosacea", "rosacea"],
-    ["What causes melasma? I have it on my cheeks", "melasma"],
-    ["do you do packages? where can I read more", "packages"],
-  ])("names what a service or condition question is about: %s", (question, focus) => {
-    expect(focusOf(question).trim()).toBe(focus);
-  });
-
-  it("is empty for an ordinary question", () => {
-    expect(focusOf("does microneedling help acne scars?")).toBe("");
+    ["I'm pregnant, can I have microneedling?", "pregnancy"],
+    ["I take warfarin, can I still have the treatment?", "medication"],
+    ["my face is still red and swollen 5 days after the session", "symptoms"],
+    ["is it safe for me with my skin?", "suitability"],
+    ["I have eczema, will microneedling help it?", "condition"],
+    ["I have eczema on my cheeks, can I come in?", "suitability"],
+  ])("%s -> %s", (message, reason) => {
+    expect(detectIntent(message)).toMatchObject({ kind: "clinician", reason });
   });
 });
 
-describe("unansweredPriceQuestion", () => {
-  it("needs a passage that states a price or insurance terms", () => {
-    const passages = ["Microneedling improves the quality of the skin."];
-    expect(unansweredPriceQuestion("will my insurance cover it?", passages)).toBe(true);
-    expect(unansweredPriceQuestion("how much is a session?", passages)).toBe(true);
-    expect(unansweredPriceQuestion("is it painful?", passages)).toBe(false);
-    expect(unansweredPriceQuestion("how much is a session?", ["A session costs £150."])).toBe(
-      false,
+describe("ownConcern", () => {
+  it.each([
+    ["I have melasma on my forehead, is microneedling an option?", "melasma"],
+    ["will it help my big pores", "big pores"],
+    ["my acne scars are bad, would this reduce them?", "acne scars"],
+  ])("finds the concern the visitor has in %s", (message, concern) => {
+    expect(ownConcern(message)).toBe(concern);
+  });
+
+  it.each([
+    "does microneedling help melasma?",
+    "I have melasma, what causes it?",
+    "will it help with acne scars",
+  ])(
+    "is null without both a concern of the visitor's own and a question of what it does: %s",
+    (message) => {
+      expect(ownConcern(message)).toBeNull();
+    },
+  );
+});
+
+describe("asksAboutBooking", () => {
+  it.each(["how do I book?", "what happens at a consultation?", "I need to cancel my appointment"])(
+    "takes %s as a question about booking",
+    (message) => expect(asksAboutBooking(message)).toBe(true),
+  );
+  it.each(["book me in please", "could I come in on Friday"])(
+    "does not take the request %s for one",
+    (message) => expect(asksAboutBooking(message)).toBe(false),
+  );
+});
+
+describe("stripMarkup", () => {
+  it("drops tags and the whole content of scripts and styles", () => {
+    expect(stripMarkup("<script>alert(1)</script><b>what</b> is <style>x{}</style>it?")).toBe(
+      "what is it?",
     );
   });
 });

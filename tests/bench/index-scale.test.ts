@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { chunkDocument } from "../../src/content/chunk.js";
 import { loadCorpus } from "../../src/content/load-corpus.js";
-import { LocalWordEmbeddings } from "../../src/embeddings/local-embeddings.js";
+import { FakeWordEmbeddings } from "../../src/embeddings/fake-embeddings.js";
 import { embeddingText } from "../../src/index/search-index.js";
-import { measureIndexScale, recallAtK } from "../../scripts/bench/index-scale.js";
+import { meanVector, measureIndexScale, recallAtK } from "../../scripts/bench/index-scale.js";
 import { sampleQueries, sentencePool } from "../../scripts/bench/synthetic.js";
-import { SHIPPED_CORPUS, testVectors } from "../helpers/core-fixtures.js";
+import { SHIPPED_CORPUS } from "../helpers/core-fixtures.js";
 
 describe("recallAtK", () => {
   it("counts the neighbours no farther than the exact k-th one", () => {
@@ -24,9 +24,27 @@ describe("recallAtK", () => {
   });
 });
 
+describe("meanVector", () => {
+  it("is the unit-length mean of the vectors, whatever their order", () => {
+    const mean = meanVector([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expect(mean[0]).toBeCloseTo(Math.SQRT1_2);
+    expect(mean[1]).toBeCloseTo(Math.SQRT1_2);
+    expect(mean[2]).toBe(0);
+    expect(
+      meanVector([
+        [0, 1, 0],
+        [1, 0, 0],
+      ]),
+    ).toEqual(mean);
+  });
+});
+
 describe("measureIndexScale", () => {
   it("compares hnswlib with exact search over the grown corpus", async () => {
-    const vectors = await testVectors();
+    const embeddings = new FakeWordEmbeddings(64);
     const { documents } = await loadCorpus(SHIPPED_CORPUS);
     const chunks = (await Promise.all(documents.map((doc) => chunkDocument(doc)))).flat();
     const pool = sentencePool(chunks);
@@ -35,12 +53,16 @@ describe("measureIndexScale", () => {
       realTexts: chunks.map(embeddingText),
       pool,
       queries: sampleQueries(["Does microneedling hurt?"], pool, 40, 1),
-      embeddings: new LocalWordEmbeddings(vectors),
+      embeddings,
       ef: 100,
       efSweep: [10, 100],
       seed: 1,
     });
     expect(result.vectors).toBe(chunks.length * 5);
+    expect(result.dimensions).toBe(64);
+    // The model embeds the real passages, the sentence pool and the queries, nothing else:
+    // the generated passages are means of the pool's vectors.
+    expect(embeddings.calls.map((texts) => texts.length)).toEqual([chunks.length, pool.length, 40]);
     expect(result.queries).toBe(40);
     expect(result.hnsw.recall).toBeGreaterThan(0.9);
     expect(result.hnsw.recall).toBeLessThanOrEqual(1);

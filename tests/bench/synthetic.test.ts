@@ -4,6 +4,7 @@ import { loadCorpus } from "../../src/content/load-corpus.js";
 import {
   createRng,
   generatePassages,
+  generatePassageSentences,
   sampleQueries,
   sentencePool,
 } from "../../scripts/bench/synthetic.js";
@@ -52,6 +53,16 @@ describe("generated passages", () => {
       expect(chunks.some((c) => c.text === passage)).toBe(false);
     }
     expect(sets.size).toBe(passages.length);
+  });
+});
+
+describe("generated passages as sentence indexes", () => {
+  it("name the same sentences, in the same order, as the passages of the same seed", async () => {
+    const pool = sentencePool(await shippedChunks());
+    const sentences = generatePassageSentences(pool, 200, 5);
+    expect(sentences.map((picked) => picked.map((i) => pool[i]?.text).join(" "))).toEqual(
+      generatePassages(pool, 200, 5),
+    );
   });
 });
 

@@ -7,12 +7,12 @@
  * longer citing) the new article. No console errors anywhere, except the ones a test causes on
  * purpose and checks for.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildConsoles, buildWidget } from "../../web/build.js";
-import { copyCorpus, REPO_ROOT, tempDir } from "../helpers/core-fixtures.js";
+import { copyCorpus, tempDir } from "../helpers/core-fixtures.js";
 import { getJson, type Json, postJson } from "../helpers/service.js";
 import {
   CHROMIUM,
@@ -21,6 +21,7 @@ import {
   skipWithoutChromium,
   watchedContext,
 } from "./browser.js";
+import { startService } from "./service-process.js";
 
 const skip = skipWithoutChromium("the consoles' browser tests");
 
@@ -47,37 +48,6 @@ Cryotherapy removes skin tags by freezing them with a fine spray of liquid nitro
 Keep the treated area clean and dry for two days after cryotherapy, and do not pick at the tag while it falls off.
 `;
 const CRYO_QUESTION = "How does cryotherapy remove skin tags?";
-
-/** Starts `node --import tsx src/main.ts` and resolves to its URL once it prints "Ready on". */
-function startService(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<string> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stderr?.setEncoding("utf8").on("data", (text: string) => (err += text));
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`not ready after 60 s\n${out}\n${err}`)),
-      60_000,
-    );
-    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-      out += text;
-      const port = /Ready on http:\/\/localhost:(\d+)/.exec(out)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${port}`);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code}) before it was ready\n${err}`));
-    });
-  });
-  return { child, ready };
-}
 
 /** Asks through the HTTP chat API; every reply must be a 200. */
 async function ask(url: string, message: string, sessionId?: string): Promise<Json> {
@@ -432,6 +402,63 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await page.getByLabel("Staff token").waitFor();
     await page.goto(`${url}/staff`);
     await page.getByLabel("Staff token").waitFor();
+  });
+
+  it("files a visitor question under a section, and marks another unanswerable, from the transcript", async () => {
+    const QUESTION = "how many days off work do ppl need after microneedling";
+    const filed = await ask(url, QUESTION);
+    const gap = await ask(url, "Do you have gift vouchers for a friend?");
+    await staffSignIn(`/staff/conversations/${filed.sessionId}`);
+    const visitor = page.locator(".msg.visitor").first();
+    await visitor.getByRole("button", { name: "File under section…" }).click();
+    const choice = visitor.getByLabel("Section of the articles");
+    // The sections arrive with the transcript's section list: wait for them.
+    await choice.locator("optgroup").first().waitFor({ state: "attached" });
+    expect(
+      await choice.locator("optgroup").evaluateAll((g) => g.map((e) => e.getAttribute("label"))),
+    ).toEqual(["Booking and Consultations", "Revitalize Your Complexion: Why Microneedling Works"]);
+    await choice.selectOption({ label: "Minimal Downtime Required" });
+    await visitor.getByRole("button", { name: "File question" }).click();
+    await visitor
+      .getByText(
+        "Added to the questions of “Minimal Downtime Required”. It is used in answers after the next re-index.",
+      )
+      .waitFor();
+    expect(await visitor.locator(".triage-state").textContent()).toMatch(
+      /^Filed under “Minimal Downtime Required” \(microneedling-benefits\) by alex, /,
+    );
+    const bank = await getJson(`${url}/api/admin/questions`, adminAuth);
+    const section = bank.body.bank.sections.find(
+      (s: { heading: string }) => s.heading === "Minimal Downtime Required",
+    );
+    expect(section.questions.at(-1)).toBe(QUESTION);
+    expect(await axeViolations()).toEqual([]);
+
+    await page.goto(`${url}/staff/conversations/${gap.sessionId}`);
+    const other = page.locator(".msg.visitor").first();
+    await other.getByRole("button", { name: "Mark unanswerable" }).click();
+    await other
+      .getByText("Marked unanswerable: it is listed among the content gaps as confirmed.")
+      .waitFor();
+    await page.getByRole("link", { name: "Content gaps" }).click();
+    const confirmed = page.locator(".gap", { hasText: "Do you have gift vouchers for a friend?" });
+    await confirmed.waitFor();
+    expect(await confirmed.textContent()).toContain("Confirmed gap");
+    expect(await confirmed.textContent()).toContain("1 confirmed by staff");
+    // The filed question is no longer a gap.
+    expect(await page.locator(".gap", { hasText: QUESTION }).count()).toBe(0);
+    const audit = await getJson(`${url}/api/staff/audit`, staffAuth);
+    expect(
+      audit.body.items
+        .filter(
+          (e: { action: string }) =>
+            e.action === "file_question" || e.action === "mark_unanswerable",
+        )
+        .map((e: { action: string; actor: string }) => [e.action, e.actor]),
+    ).toEqual([
+      ["mark_unanswerable", "alex"],
+      ["file_question", "alex"],
+    ]);
   });
 
   // --- admin ------------------------------------------------------------------------------

@@ -15,7 +15,11 @@ export function llmAnswererFor(
 ): Answerer {
   const timeoutMs = options.timeoutMs ?? 2000;
   return createLlmAnswerer({
-    steps: createAnswerSteps({ retriever: core.retriever, clinic: core.clinic }),
+    steps: createAnswerSteps({
+      retriever: core.retriever,
+      clinic: core.clinic,
+      decision: core.decision,
+    }),
     model: createChatModel({
       model: "fake-model",
       apiKey: undefined,
@@ -23,7 +27,7 @@ export function llmAnswererFor(
       timeoutMs,
       maxTokens: 400,
     }),
-    aligner: core.retriever.aligner,
+    embeddings: core.model.embeddings,
     clinicName: core.clinic.name,
     breaker: options.breaker ?? createCircuitBreaker({ failureThreshold: 100 }),
     timeoutMs,

@@ -5,10 +5,12 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { io as connect, type Socket } from "socket.io-client";
+import type { AdminRouteDeps } from "../../src/admin/admin-routes.js";
 import { type AppDeps, attachSockets, createApp } from "../../src/app.js";
 import { createBookingService } from "../../src/booking/booking-service.js";
 import { createChatService } from "../../src/chat/chat-service.js";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../src/chat/events.js";
+import type { QuestionBankStore } from "../../src/content/question-bank-store.js";
 import type { Core } from "../../src/core.js";
 import { createMessageRateLimiter } from "../../src/http/rate-limit.js";
 import { createSqliteBookings } from "../../src/store/bookings.js";
@@ -48,6 +50,10 @@ export interface TestServiceOptions {
   answerer?: Core["answerer"];
   /** The clock of the stores and the staff console (sessions, audit). */
   now?: () => Date;
+  /** The question bank staff file questions into (the staff triage routes need it). */
+  questions?: QuestionBankStore;
+  /** The admin API, given the service's database. */
+  admin?: (db: Database) => AdminRouteDeps;
 }
 
 /**
@@ -92,8 +98,10 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
       staffAccounts: TEST_STAFF_ACCOUNTS,
       sessionSecret: TEST_SESSION_SECRET,
       secureCookies: false,
+      questions: options.questions,
       ...clock,
     }),
+    ...(options.admin ? { admin: options.admin(db) } : {}),
   };
   const server: Server = createServer(createApp(deps));
   const io = attachSockets(server, deps);

@@ -1,44 +1,68 @@
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { Embeddings } from "@langchain/core/embeddings";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { unitText } from "../../src/content/sentence-units.js";
+import type { QuestionBank } from "../../src/content/question-bank.js";
 import type { EmbeddingModel } from "../../src/embeddings/embedding-model.js";
-import { LocalWordEmbeddings } from "../../src/embeddings/local-embeddings.js";
+import { FakeWordEmbeddings } from "../../src/embeddings/fake-embeddings.js";
 import { AppError } from "../../src/errors.js";
 import { buildIndex } from "../../src/index/build-index.js";
 import { loadIndex, readManifest } from "../../src/index/index-store.js";
-import { copyCorpus, tempDir, testVectors } from "../helpers/core-fixtures.js";
+import { embeddingText, type SearchIndex } from "../../src/index/search-index.js";
+import { copyCorpus, tempDir } from "../helpers/core-fixtures.js";
 
-/** Wraps the real local embeddings, counting what is embedded and failing on demand. */
-class CountingEmbeddings extends Embeddings {
-  embedded = 0;
+/** The deterministic word embeddings, failing on demand once this many texts were embedded. */
+class FailingEmbeddings extends FakeWordEmbeddings {
   failAfter = Infinity;
-  constructor(private readonly inner: LocalWordEmbeddings) {
-    super({});
-  }
   override async embedDocuments(texts: string[]): Promise<number[][]> {
-    if (this.embedded + texts.length > this.failAfter) throw new Error("embedding server died");
-    this.embedded += texts.length;
-    return this.inner.embedDocuments(texts);
+    if (this.sent().length + texts.length > this.failAfter) {
+      throw new Error("embedding server died");
+    }
+    return super.embedDocuments(texts);
   }
-  override async embedQuery(text: string): Promise<number[]> {
-    return this.inner.embedQuery(text);
+  /** Every text sent to the model so far. */
+  sent(): string[] {
+    return this.calls.flat();
   }
+}
+
+/** Every text an index holds a vector for: passages, bank questions, sentences, examples. */
+function embeddedTexts(index: SearchIndex): Set<string> {
+  return new Set([
+    ...index.chunks.map(embeddingText),
+    ...index.bank.items.map((q) => q.text),
+    ...index.sentences.items.map(unitText),
+    ...index.intents.items.map((e) => e.text),
+  ]);
+}
+
+const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
+
+/** Whether every vector of an hnswlib index is the embedding of the item with its label. */
+function vectorsLineUp(
+  dense: SearchIndex["dense"],
+  texts: string[],
+  embeddings: FakeWordEmbeddings,
+): boolean {
+  return texts.every((text, i) => dot(dense.getPoint(i), embeddings.embedSync(text)) > 0.9999);
 }
 
 describe("buildIndex", () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let corpusDir: string;
-  let counting: CountingEmbeddings;
+  let embeddings: FailingEmbeddings;
   let model: EmbeddingModel;
 
   beforeEach(async () => {
     ({ dir, cleanup } = await tempDir());
     corpusDir = await copyCorpus(dir);
-    const local = new LocalWordEmbeddings(await testVectors());
-    counting = new CountingEmbeddings(local);
-    model = { modelId: local.modelId, embeddings: counting };
+    embeddings = new FailingEmbeddings();
+    model = {
+      modelId: embeddings.modelId,
+      embeddings,
+      wordRarity: (word) => embeddings.wordRarity(word),
+    };
   });
   afterEach(() => cleanup());
 
@@ -48,49 +72,199 @@ describe("buildIndex", () => {
     cacheDir: path.join(dir, "data", "cache"),
     model,
   });
+  const bankFile = () => path.join(corpusDir, "questions.json");
+  const readBank = async () => JSON.parse(await readFile(bankFile(), "utf8")) as QuestionBank;
 
   it("builds, saves and loads an index whose rows line up with its passages", async () => {
     const summary = await buildIndex(options());
     expect(summary.documents).toBe(2);
     expect(summary.chunks).toBeGreaterThan(10);
-    expect(summary.embedded).toBe(summary.chunks);
 
     const index = await loadIndex(options().indexDir, { expectModel: model.modelId });
     expect(index.chunks).toHaveLength(summary.chunks);
     expect(index.dense.getCurrentCount()).toBe(summary.chunks);
     expect(index.manifest).toMatchObject({
+      formatVersion: 2,
       embeddingModel: model.modelId,
-      dimensions: 100,
+      dimensions: 64,
       documents: 2,
       chunks: summary.chunks,
     });
-    // Each passage is its own nearest neighbour: vectors were stored under the right labels.
-    for (const [row, chunk] of index.chunks.entries()) {
-      const vector = await model.embeddings.embedQuery(
-        [chunk.title, ...chunk.headingPath.slice(1), chunk.text].join("\n"),
-      );
-      expect(index.dense.searchKnn(vector, 1).neighbors[0]).toBe(row);
-    }
+    // Every distinct text went to the model once, and nothing else did.
+    const texts = embeddedTexts(index);
+    expect(summary.embedded).toBe(texts.size);
+    expect(new Set(embeddings.sent())).toEqual(texts);
+    expect(embeddings.sent()).toHaveLength(texts.size);
+    // Vectors were stored under the right labels.
+    expect(vectorsLineUp(index.dense, index.chunks.map(embeddingText), embeddings)).toBe(true);
     // And the lexical index finds a passage by a word only it contains.
     const melasma = index.lexical.search("melasma")[0];
     expect(index.chunks[melasma?.id as number]?.text).toContain("Melasma");
   });
 
-  it("embeds only the passages of a changed document on the next build", async () => {
+  it("builds the question bank, every sentence and the booking examples into the index, and loads them back lined up", async () => {
+    const bank = await readBank();
+    const target = bank.sections[1] as QuestionBank["sections"][number];
+    target.questions.push("Does the zorblax method work?");
+    await writeFile(bankFile(), JSON.stringify(bank));
+    const summary = await buildIndex(options());
+    const index = await loadIndex(options().indexDir);
+    const examples = JSON.parse(
+      await readFile(path.join(corpusDir, "booking-examples.json"), "utf8"),
+    ) as { requests: string[]; notRequests: string[] };
+
+    const { manifest } = summary;
+    expect(manifest.bankQuestions).toBeGreaterThan(100);
+    expect(index.manifest).toEqual(manifest);
+    expect(index.bank.items).toHaveLength(manifest.bankQuestions);
+    expect(index.bank.dense.getCurrentCount()).toBe(manifest.bankQuestions);
+    expect(index.sentences.items).toHaveLength(manifest.sentences);
+    expect(index.sentences.dense.getCurrentCount()).toBe(manifest.sentences);
+    expect(manifest.bookingExamples).toBe(examples.requests.length + examples.notRequests.length);
+    expect(index.intents.dense.getCurrentCount()).toBe(manifest.bookingExamples);
+
+    // Each bank question points at the passages of its own section, and only those.
+    // Every section of the shipped bank exists: all its questions are in, each once per section.
+    const questions = bank.sections.flatMap((s) => [
+      ...new Map(s.questions.map((q) => [q.toLowerCase(), q])).values(),
+    ]);
+    expect(index.bank.items.map((q) => q.text)).toEqual(questions);
+    for (const q of index.bank.items) {
+      const section = index.chunks.flatMap((c, row) =>
+        c.docId === q.docId && c.section === q.heading ? [row] : [],
+      );
+      expect(q.rows).toEqual(section);
+    }
+    // Each sentence is quoted verbatim from its passage, in reading order.
+    for (const s of index.sentences.items) {
+      for (const line of s.lines) expect(index.chunks[s.row]?.text).toContain(line);
+    }
+    expect(new Set(index.sentences.items.map((s) => s.row)).size).toBe(index.chunks.length);
+    // The examples keep whether they ask for a booking.
+    expect(index.intents.items.filter((e) => e.booking).map((e) => e.text)).toEqual(
+      examples.requests,
+    );
+    expect(index.intents.items.filter((e) => !e.booking).map((e) => e.text)).toEqual(
+      examples.notRequests,
+    );
+    // Item i of each set is label i of its vectors.
+    expect(
+      vectorsLineUp(
+        index.bank.dense,
+        index.bank.items.map((q) => q.text),
+        embeddings,
+      ),
+    ).toBe(true);
+    expect(
+      vectorsLineUp(index.sentences.dense, index.sentences.items.map(unitText), embeddings),
+    ).toBe(true);
+    expect(
+      vectorsLineUp(
+        index.intents.dense,
+        index.intents.items.map((e) => e.text),
+        embeddings,
+      ),
+    ).toBe(true);
+    // BM25 finds a section by a word only its bank questions have, but not as passage text.
+    const hits = index.lexical.search("zorblax");
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.every((h) => index.chunks[h.id as number]?.section === target.heading)).toBe(true);
+    expect(index.lexical.search("zorblax", { fields: ["text", "headings"] })).toEqual([]);
+  });
+
+  it("names a bank section that does not exist in skipped and leaves its questions out", async () => {
+    const before = await buildIndex(options());
+    const bank = await readBank();
+    bank.sections.push(
+      { docId: "microneedling-benefits", heading: "No Such Heading", questions: ["Is it vegan?"] },
+      { docId: "removed-article", heading: "Gone", questions: [] },
+    );
+    await writeFile(bankFile(), JSON.stringify(bank));
+    const summary = await buildIndex(options());
+    expect(summary.skipped).toEqual([
+      {
+        file: "questions.json",
+        reason:
+          "no such section, its questions are left out: microneedling-benefits › No Such Heading",
+      },
+    ]);
+    expect(summary.manifest.bankQuestions).toBe(before.manifest.bankQuestions);
+    const index = await loadIndex(options().indexDir);
+    expect(index.bank.items.map((q) => q.text)).not.toContain("Is it vegan?");
+  });
+
+  it("names a broken questions.json in skipped and builds without a bank", async () => {
+    await writeFile(bankFile(), '{"sections": [');
+    const summary = await buildIndex(options());
+    expect(summary.skipped).toEqual([
+      { file: "questions.json", reason: "the file is not valid JSON" },
+    ]);
+    expect(summary.manifest.bankQuestions).toBe(0);
+    const index = await loadIndex(options().indexDir);
+    expect(index.bank.items).toEqual([]);
+    expect(index.chunks).toHaveLength(summary.chunks);
+  });
+
+  it("names a broken booking-examples.json in skipped and builds without examples", async () => {
+    await writeFile(path.join(corpusDir, "booking-examples.json"), '{"requests": "book me"}');
+    const summary = await buildIndex(options());
+    expect(summary.skipped).toEqual([
+      {
+        file: "booking-examples.json",
+        reason: expect.stringMatching(/^invalid booking-examples \(/),
+      },
+    ]);
+    expect(summary.manifest.bookingExamples).toBe(0);
+    const index = await loadIndex(options().indexDir);
+    expect(index.intents.items).toEqual([]);
+    expect(index.bank.items.length).toBeGreaterThan(0);
+  });
+
+  it("changes the corpus hash when the bank or the booking examples change, and embeds only the new text", async () => {
     const first = await buildIndex(options());
+    const bank = await readBank();
+    bank.sections[0]?.questions.push("Can I have microneedling on my neck?");
+    await writeFile(bankFile(), JSON.stringify(bank));
+    embeddings.calls.length = 0;
+    const second = await buildIndex(options());
+    expect(second.manifest.corpusHash).not.toBe(first.manifest.corpusHash);
+    expect(second.manifest.bankQuestions).toBe(first.manifest.bankQuestions + 1);
+    expect(embeddings.sent()).toEqual(["Can I have microneedling on my neck?"]);
+
+    const examplesFile = path.join(corpusDir, "booking-examples.json");
+    const examples = JSON.parse(await readFile(examplesFile, "utf8")) as { requests: string[] };
+    examples.requests.push("squeeze me in on friday");
+    await writeFile(examplesFile, JSON.stringify(examples));
+    embeddings.calls.length = 0;
+    const third = await buildIndex(options());
+    expect(third.manifest.corpusHash).not.toBe(second.manifest.corpusHash);
+    expect(embeddings.sent()).toEqual(["squeeze me in on friday"]);
+
+    embeddings.calls.length = 0;
+    const again = await buildIndex(options());
+    expect(again.manifest.corpusHash).toBe(third.manifest.corpusHash);
+    expect(again.embedded).toBe(0);
+    expect(embeddings.calls).toEqual([]);
+  });
+
+  it("embeds only the texts of a changed passage on the next build", async () => {
+    await buildIndex(options());
+    const before = embeddedTexts(await loadIndex(options().indexDir));
     const file = path.join(corpusDir, "booking-and-consultations.md");
     await writeFile(
       file,
       (await readFile(file, "utf8")).replace("as early as possible", "as soon as you can"),
     );
-    counting.embedded = 0;
+    embeddings.calls.length = 0;
     const second = await buildIndex(options());
-    expect(second.chunks).toBe(first.chunks);
-    expect(second.embedded).toBeGreaterThanOrEqual(1);
-    expect(second.embedded).toBeLessThan(3);
-    expect(counting.embedded).toBe(second.embedded);
-    expect(second.reused).toBe(second.chunks - second.embedded);
-    expect(second.manifest.corpusHash).not.toBe(first.manifest.corpusHash);
+    const after = embeddedTexts(await loadIndex(options().indexDir));
+    const changed = [...after].filter((text) => !before.has(text));
+    // The passage and its changed sentence, nothing else.
+    expect(changed).toHaveLength(2);
+    expect(changed.every((text) => text.includes("as soon as you can"))).toBe(true);
+    expect(embeddings.sent().sort()).toEqual(changed.sort());
+    expect(second.embedded).toBe(2);
+    expect(second.reused).toBe(after.size - 2);
   });
 
   it("leaves the previous index serving when a build dies midway", async () => {
@@ -99,7 +273,7 @@ describe("buildIndex", () => {
       path.join(corpusDir, "new-article.md"),
       "# New\n\nA new paragraph about peels.\n",
     );
-    counting.failAfter = 0;
+    embeddings.failAfter = 0;
     // A clean cache forces the whole corpus through the failing model.
     await expect(
       buildIndex({ ...options(), cacheDir: path.join(dir, "other-cache") }),

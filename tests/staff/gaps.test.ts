@@ -16,10 +16,12 @@ function q(
   return {
     conversationId: `c${n}`,
     messageId: `m${String(n).padStart(3, "0")}`,
+    questionId: `v${String(n).padStart(3, "0")}`,
     question,
     answer: "I couldn't find that.",
     askedAt,
     reason,
+    confirmed: false,
   };
 }
 

@@ -86,6 +86,7 @@ describe("appendExchange and getConversation", () => {
           latencyMs: null,
           usage: null,
           verified: null,
+          triage: null,
           createdAt: "2026-03-01T00:00:00.000Z",
         },
         {
@@ -100,6 +101,7 @@ describe("appendExchange and getConversation", () => {
           latencyMs: 120,
           usage: null,
           verified: null,
+          triage: null,
           createdAt: "2026-03-01T00:00:02.000Z",
         },
       ],
@@ -560,5 +562,46 @@ describe("gapQuestions", () => {
         limit: 1,
       }),
     ).toHaveLength(1);
+  });
+
+  it("leaves filed questions out and adds those marked unanswerable, the latest decision counting", () => {
+    const gifts = append("a", 0, "Do you sell gift cards?", noAnswer);
+    const age = append("b", 1, "Is there a minimum age?");
+    const period = { from: "2026-03-01T00:00:00.000Z", to: "2026-03-01T01:00:00.000Z", limit: 10 };
+    expect(transcripts.gapQuestions(period).map((q) => q.question)).toEqual([
+      "Do you sell gift cards?",
+    ]);
+
+    transcripts.setTriage("b", age.visitorId, { action: "unanswerable" }, "alex");
+    transcripts.setTriage(
+      "a",
+      gifts.visitorId,
+      { action: "filed", docId: "booking", heading: "How to book" },
+      "sam",
+    );
+    expect(transcripts.gapQuestions(period)).toEqual([
+      expect.objectContaining({
+        question: "Is there a minimum age?",
+        questionId: age.visitorId,
+        reason: "marked",
+        confirmed: true,
+      }),
+    ]);
+    // Marked unanswerable after filing: a gap again, confirmed.
+    const marked = transcripts.setTriage("a", gifts.visitorId, { action: "unanswerable" }, "alex");
+    expect(marked).toEqual({ action: "unanswerable", by: "alex", at: expect.any(String) });
+    expect(transcripts.getConversation("a")?.messages[0]?.triage).toEqual(marked);
+    expect(
+      transcripts.gapQuestions(period).map((q) => [q.question, q.reason, q.confirmed]),
+    ).toEqual([
+      ["Is there a minimum age?", "marked", true],
+      ["Do you sell gift cards?", "unanswered", true],
+    ]);
+    expect(() => transcripts.setTriage("a", gifts.botId, { action: "unanswerable" }, "x")).toThrow(
+      "Only a visitor's question can be filed or marked",
+    );
+    expect(() =>
+      transcripts.setTriage("b", gifts.visitorId, { action: "unanswerable" }, "x"),
+    ).toThrow("No such message in this conversation");
   });
 });

@@ -58,7 +58,7 @@ describe("the consoles' HTTP client", () => {
     expect(fake.calls[0]?.init?.headers).toMatchObject({ "content-type": "text/markdown" });
   });
 
-  it("keeps the service's message, with the field messages, and the Retry-After", async () => {
+  it("keeps the service's message, with the field messages (also by field), and the Retry-After", async () => {
     const http = createHttp({
       fetch: fakeFetch(() =>
         json(
@@ -84,6 +84,18 @@ describe("the consoles' HTTP client", () => {
       message:
         "The request is not valid. note: A note is at most 2000 characters; Give reviewed, note or both.",
       retryAfter: 30,
+      fields: { note: "A note is at most 2000 characters", body: "Give reviewed, note or both" },
+    });
+  });
+
+  it("sends a request's own headers beside the client's", async () => {
+    const fake = fakeFetch(() => json(200, { ok: 1 }));
+    const http = createHttp({ fetch: fake.fetch, headers: () => ({ authorization: "Bearer t" }) });
+    await http.request("PUT", "/x", { json: {}, headers: { "if-match": '"v1"' } });
+    expect(fake.calls[0]?.init?.headers).toMatchObject({
+      authorization: "Bearer t",
+      "if-match": '"v1"',
+      "content-type": "application/json",
     });
   });
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Result } from "../../web/console/http.js";
-import type { StaffApi, Transcript } from "../../web/staff/api.js";
+import type { StaffApi, Transcript, TriageRequest } from "../../web/staff/api.js";
 import { startStaffConsole } from "../../web/staff/app.js";
 import type { LiveHandlers } from "../../web/staff/live.js";
 import { flush, memoryStorage } from "./fakes.js";
@@ -36,6 +36,7 @@ const TRANSCRIPT: Transcript = {
       latencyMs: null,
       usage: null,
       verified: null,
+      triage: null,
       createdAt: AT,
     },
     {
@@ -67,12 +68,19 @@ const TRANSCRIPT: Transcript = {
       latencyMs: 812,
       usage: { inputTokens: 900, outputTokens: 60 },
       verified: { kept: 2, dropped: 1 },
+      triage: null,
       createdAt: AT,
     },
   ],
 };
 
-function fakeApi(calls: string[]): StaffApi {
+const SECTIONS = [
+  { docId: "peels", title: "Peels", heading: "Peels" },
+  { docId: "peels", title: "Peels", heading: "What a peel does" },
+  { docId: "laser", title: "Laser <b>hair</b> removal", heading: "Aftercare" },
+];
+
+function fakeApi(calls: string[], triaged: TriageRequest[] = []): StaffApi {
   const record = (name: string) => calls.push(name);
   return {
     signIn: () => (record("signIn"), ok(null)),
@@ -89,6 +97,18 @@ function fakeApi(calls: string[]): StaffApi {
     setBookingStatus: () => Promise.reject(new Error("not used")),
     gaps: () => Promise.reject(new Error("not used")),
     erase: () => Promise.reject(new Error("not used")),
+    sections: () => (record("sections"), ok({ sections: SECTIONS })),
+    triage: (conversationId, messageId, request) => {
+      record(`triage ${conversationId} ${messageId}`);
+      triaged.push(request);
+      return ok({
+        triage:
+          request.action === "file"
+            ? { ...request, action: "filed" as const, by: "alex", at: AT }
+            : { action: "unanswerable" as const, by: "alex", at: AT },
+        added: true,
+      });
+    },
   };
 }
 
@@ -182,5 +202,70 @@ describe("staff console in the DOM", () => {
     await flush();
     expect(calls).toContain("review");
     expect(root.querySelector(".review-state")?.textContent).toMatch(/^Reviewed by alex, /);
+  });
+
+  it("files a visitor question under a chosen section, and marks one unanswerable", async () => {
+    history.replaceState(null, "", `/staff/conversations/${ID}`);
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    const triaged: TriageRequest[] = [];
+    startStaffConsole({ root, api: fakeApi(calls, triaged), persistent, connect });
+    await flush();
+    await flush();
+    const visitor = root.querySelector(".msg.visitor") as HTMLElement;
+    const bot = root.querySelector(".msg.bot") as HTMLElement;
+    // Only the visitor's question can be filed or marked.
+    expect(bot.querySelector(".triage")).toBeNull();
+    const button = (name: string) =>
+      [...visitor.querySelectorAll("button")].find((b) => b.textContent === name) as
+        HTMLButtonElement | undefined;
+
+    button("File under section…")?.click();
+    await flush();
+    const select = visitor.querySelector("select") as HTMLSelectElement;
+    const form = visitor.querySelector(".file-form") as HTMLFormElement;
+    expect(form.hidden).toBe(false);
+    expect([...select.querySelectorAll("optgroup")].map((g) => g.label)).toEqual([
+      "Peels",
+      "Laser <b>hair</b> removal",
+    ]);
+    expect([...select.options].map((o) => o.textContent)).toEqual([
+      "Choose a section…",
+      "Peels (introduction)",
+      "What a peel does",
+      "Aftercare",
+    ]);
+    expect(root.querySelectorAll("b")).toHaveLength(0);
+
+    // Without a choice: said, nothing sent.
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await flush();
+    expect(visitor.querySelector(".message")?.textContent).toBe(
+      "Choose the section that answers this question.",
+    );
+    expect(triaged).toEqual([]);
+
+    select.selectedIndex = 2;
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await flush();
+    expect(calls).toContain(`triage ${ID} v1`);
+    expect(triaged).toEqual([{ action: "file", docId: "peels", heading: "What a peel does" }]);
+    expect(form.hidden).toBe(true);
+    expect(visitor.querySelector(".triage-state")?.textContent).toMatch(
+      /^Filed under “What a peel does” \(peels\) by alex, /,
+    );
+    expect(visitor.querySelector(".message")?.textContent).toBe(
+      "Added to the questions of “What a peel does”. It is used in answers after the next re-index.",
+    );
+
+    button("Mark unanswerable")?.click();
+    await flush();
+    expect(triaged.at(-1)).toEqual({ action: "unanswerable" });
+    expect(visitor.querySelector(".triage-state")?.textContent).toMatch(
+      /^Unanswerable confirmed as a content gap by alex, /,
+    );
+    expect(button("Mark unanswerable")?.hidden).toBe(true);
+    // The visitor's text is still text.
+    expect(visitor.querySelector(".msg-text")?.textContent).toBe(XSS);
+    expect(root.querySelectorAll("img, script")).toHaveLength(0);
   });
 });

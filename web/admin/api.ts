@@ -4,10 +4,40 @@
  */
 import type { DocumentListing } from "../../src/admin/documents.js";
 import type { ReindexJob } from "../../src/admin/reindexer.js";
+import type { BookingExamples } from "../../src/content/booking-examples.js";
+import type { QuestionBank } from "../../src/content/question-bank.js";
+import type { DraftSummary } from "../../src/content/suggest-questions.js";
 import type { Http, Result } from "../console/http.js";
 import type { GlossaryTerm } from "./glossary.js";
 
-export type { DocumentListing, ReindexJob };
+export type { BookingExamples, DocumentListing, DraftSummary, QuestionBank, ReindexJob };
+
+/** A section of the articles, as the question bank's GET lists them. */
+export interface BankSection {
+  docId: string;
+  title: string;
+  heading: string;
+  anchor: string;
+  /** sha256 of the section's text now: drafts written from other text are out of date. */
+  contentHash: string;
+  /** The index in service has it (false until the next re-index for a new section). */
+  indexed: boolean;
+}
+
+export interface QuestionBankInfo {
+  bank: QuestionBank;
+  problem?: string;
+  /** The file's version, sent back with a save so that it never overwrites newer changes. */
+  version: string;
+  sections: BankSection[];
+  /** A chat model is configured, so "Draft questions" can work. */
+  drafting: boolean;
+}
+
+export interface BookingExamplesInfo {
+  examples: BookingExamples;
+  problem?: string;
+}
 
 export interface DocumentList {
   documents: DocumentListing[];
@@ -53,6 +83,16 @@ export interface AdminApi {
   job(jobId: string): Promise<Result<ReindexJob>>;
   glossary(): Promise<Result<GlossaryInfo>>;
   putGlossary(terms: GlossaryTerm[]): Promise<Result<{ terms: number }>>;
+  questions(): Promise<Result<QuestionBankInfo>>;
+  putQuestions(
+    bank: QuestionBank,
+    version: string,
+  ): Promise<Result<{ sections: number; questions: number; drafts: number; version: string }>>;
+  draftQuestions(): Promise<Result<DraftSummary>>;
+  bookingExamples(): Promise<Result<BookingExamplesInfo>>;
+  putBookingExamples(
+    examples: BookingExamples,
+  ): Promise<Result<{ requests: number; notRequests: number }>>;
 }
 
 export function createAdminApi(http: Http): AdminApi {
@@ -75,5 +115,15 @@ export function createAdminApi(http: Http): AdminApi {
     job: (jobId) => http.request("GET", `/api/admin/reindex/${encodeURIComponent(jobId)}`),
     glossary: () => http.request("GET", "/api/admin/glossary"),
     putGlossary: (terms) => http.request("PUT", "/api/admin/glossary", { json: { terms } }),
+    questions: () => http.request("GET", "/api/admin/questions"),
+    putQuestions: (bank, version) =>
+      http.request("PUT", "/api/admin/questions", {
+        json: bank,
+        headers: { "if-match": `"${version}"` },
+      }),
+    draftQuestions: () => http.request("POST", "/api/admin/questions/drafts", { json: {} }),
+    bookingExamples: () => http.request("GET", "/api/admin/booking-examples"),
+    putBookingExamples: (examples) =>
+      http.request("PUT", "/api/admin/booking-examples", { json: examples }),
   };
 }

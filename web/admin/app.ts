@@ -1,7 +1,9 @@
 /**
  * The admin console: sign in with the admin token (kept in this tab's sessionStorage), then the
  * index in service with a live re-index, the documents, and forms to add, replace and delete
- * them. Every change to the documents takes effect in answers after a re-index.
+ * them, and the content beside them: the glossary, the question bank and the booking
+ * examples (each card in its own module). Every change takes effect in answers after a
+ * re-index.
  */
 import {
   formatBytes,
@@ -22,9 +24,11 @@ import {
   type ReindexJob,
   type Upload,
 } from "./api.js";
+import { bookingExamplesCard } from "./booking-examples-card.js";
 import { type AdminLive, type AdminLiveHandlers, connectAdminLive } from "./live.js";
 import { glossaryToText, parseGlossaryText } from "./glossary.js";
 import { describeJob, isFinished, jobState, supersedes } from "./progress.js";
+import { questionBankCard } from "./question-bank-card.js";
 import {
   ACCEPT,
   checkDocId,
@@ -534,6 +538,8 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
     documentsSection,
     upload.element,
     glossary,
+    questionBankCard(api),
+    bookingExamplesCard(api),
   );
 
   renderStats();

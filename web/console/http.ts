@@ -15,6 +15,8 @@ export interface Failure {
   message: string;
   /** Seconds to wait, from `Retry-After` (rate limits). */
   retryAfter?: number;
+  /** A validation error's messages by field (`sections.2.questions.4`), for forms to place. */
+  fields?: Record<string, string>;
 }
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -25,6 +27,8 @@ export interface RequestOptions {
   /** Sent as is, with `contentType` (a file upload). */
   body?: Blob | string;
   contentType?: string;
+  /** Extra headers of this request (e.g. `If-Match`). */
+  headers?: Record<string, string>;
 }
 
 export interface Http {
@@ -52,18 +56,24 @@ export function failureOf(status: number, body: unknown, retryAfter?: string | n
   const code = typeof error.code === "string" ? error.code : status >= 500 ? "internal" : "error";
   let message = typeof error.message === "string" && error.message ? error.message : "";
   if (!message) message = status >= 500 || status === 0 ? INTERNAL_MESSAGE : `Error ${status}`;
-  if (isObject(error.fields)) {
-    const details = Object.entries(error.fields)
-      .filter((entry): entry is [string, string] => typeof entry[1] === "string")
-      .map(([field, text]) => (field && field !== "body" ? `${field}: ${text}` : text));
-    if (details.length > 0) message = `${message.replace(/\.?$/, ".")} ${details.join("; ")}.`;
-  }
+  const fields = isObject(error.fields)
+    ? Object.fromEntries(
+        Object.entries(error.fields).filter(
+          (entry): entry is [string, string] => typeof entry[1] === "string",
+        ),
+      )
+    : {};
+  const details = Object.entries(fields).map(([field, text]) =>
+    field && field !== "body" ? `${field}: ${text}` : text,
+  );
+  if (details.length > 0) message = `${message.replace(/\.?$/, ".")} ${details.join("; ")}.`;
   const seconds = Number(retryAfter);
   return {
     status,
     code,
     message,
     ...(retryAfter && Number.isFinite(seconds) ? { retryAfter: seconds } : {}),
+    ...(details.length > 0 ? { fields } : {}),
   };
 }
 
@@ -83,6 +93,7 @@ export function createHttp(options: HttpOptions = {}): Http {
       const headers: Record<string, string> = {
         accept: "application/json",
         ...options.headers?.(),
+        ...request.headers,
       };
       let body: BodyInit | undefined;
       if (request.json !== undefined) {

@@ -3,10 +3,15 @@
  * types (imported as types only: nothing of the server ends up in the bundle).
  */
 import type { GapReport } from "../../src/staff/gaps.js";
+import type { SectionChoice } from "../../src/staff/triage.js";
 import type { bookingView, reviewView, transcriptView } from "../../src/staff/views.js";
 import type { Booking, BookingStatus } from "../../src/store/bookings.js";
 import type { Page } from "../../src/store/cursor.js";
-import type { ConversationSummary } from "../../src/store/transcripts.js";
+import type {
+  ConversationSummary,
+  QuestionTriage,
+  TriageChange,
+} from "../../src/store/transcripts.js";
 import type { Http, Result } from "../console/http.js";
 import { type BookingFilters, type ConversationFilters, conversationsApiPath } from "./routes.js";
 
@@ -14,7 +19,20 @@ export type Transcript = ReturnType<typeof transcriptView>;
 export type TranscriptMessage = Transcript["messages"][number];
 export type Review = ReturnType<typeof reviewView>;
 export type BookingWithHistory = ReturnType<typeof bookingView>;
-export type { Booking, BookingStatus, ConversationSummary, GapReport, Page };
+export type {
+  Booking,
+  BookingStatus,
+  ConversationSummary,
+  GapReport,
+  Page,
+  QuestionTriage,
+  SectionChoice,
+};
+
+/** What staff decide about a visitor question: file it under a section, or mark it. */
+export type TriageRequest =
+  | { action: "file"; docId: string; heading: string }
+  | Extract<TriageChange, { action: "unanswerable" }>;
 
 export interface Me {
   name: string;
@@ -43,6 +61,12 @@ export interface StaffApi {
   setBookingStatus(id: string, status: BookingStatus): Promise<Result<BookingWithHistory>>;
   gaps(period: { from?: string; to?: string }): Promise<Result<GapReport>>;
   erase(request: ErasureRequest): Promise<Result<{ conversations: number; bookings: number }>>;
+  sections(): Promise<Result<{ sections: SectionChoice[] }>>;
+  triage(
+    conversationId: string,
+    messageId: string,
+    request: TriageRequest,
+  ): Promise<Result<{ triage: QuestionTriage; added?: boolean }>>;
 }
 
 const id = (value: string) => encodeURIComponent(value);
@@ -75,5 +99,12 @@ export function createStaffApi(http: Http): StaffApi {
       return http.request("GET", `/api/staff/gaps${query ? `?${query}` : ""}`);
     },
     erase: (request) => http.request("POST", "/api/staff/erasure", { json: request }),
+    sections: () => http.request("GET", "/api/staff/sections"),
+    triage: (conversationId, messageId, request) =>
+      http.request(
+        "POST",
+        `/api/staff/conversations/${id(conversationId)}/messages/${id(messageId)}/triage`,
+        { json: request },
+      ),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Content gaps: the questions of a period that the articles did not answer (or answered and
- * were rated down), grouped by similarity and counted, most asked first: what to write next.
+ * were rated down, or staff marked unanswerable), grouped by similarity and counted, most
+ * asked first: what to write next. Questions staff filed under a section are not listed.
  */
 import { formatDate, formatDateTime, isoDay, plural } from "../console/format.js";
 import { field, h, messageArea, uid } from "../console/ui.js";
@@ -8,11 +9,20 @@ import type { GapReport } from "./api.js";
 import type { StaffContext, View } from "./context.js";
 import { routeHref, type StaffRoute, validDay } from "./routes.js";
 
+type GapQuestion = GapReport["groups"][number]["questions"][number];
+
+const REASON_LABEL: Record<GapQuestion["reason"], string> = {
+  unanswered: "unanswered",
+  thumbs_down: "rated down",
+  marked: "answered",
+};
+
 function group(item: GapReport["groups"][number]): HTMLElement {
   const headingId = uid("gap");
   const parts = [
     item.unanswered > 0 ? `${item.unanswered} unanswered` : "",
     item.thumbsDown > 0 ? `${item.thumbsDown} rated down` : "",
+    item.confirmed > 0 ? `${item.confirmed} confirmed by staff` : "",
   ].filter(Boolean);
   return h(
     "li",
@@ -22,6 +32,7 @@ function group(item: GapReport["groups"][number]): HTMLElement {
       { class: "card-head" },
       h("span", { class: "count", "aria-hidden": "true" }, String(item.count)),
       h("h2", { id: headingId }, item.example),
+      item.confirmed > 0 ? h("span", { class: "badge warn" }, "Confirmed gap") : null,
     ),
     h(
       "p",
@@ -47,7 +58,7 @@ function group(item: GapReport["groups"][number]): HTMLElement {
             h(
               "span",
               { class: "muted small" },
-              ` · ${q.reason === "unanswered" ? "unanswered" : "rated down"} · ${formatDateTime(q.askedAt)}`,
+              ` · ${REASON_LABEL[q.reason]}${q.confirmed ? ", marked unanswerable" : ""} · ${formatDateTime(q.askedAt)}`,
             ),
           ),
         ),
@@ -119,7 +130,7 @@ export function gapsView(ctx: StaffContext, route: Extract<StaffRoute, { view: "
       h(
         "p",
         { class: "intro" },
-        "Questions the articles did not answer, and answers visitors rated down, grouped by similar wording. The largest groups are the articles to write or improve next. Without dates: the last 30 days.",
+        "Questions the articles did not answer, answers visitors rated down and questions staff marked unanswerable, grouped by similar wording; questions filed under a section are left out. The largest groups are the articles to write or improve next. Without dates: the last 30 days.",
       ),
       form,
       summary,

@@ -2,13 +2,20 @@
  * One conversation as staff review it: every message as text, and for each bot reply its
  * numbered citations with the cited passages, whether it was grounded, how it was written
  * (extractive, llm or fallback, with tokens), how long it took and the visitor's feedback.
- * Then "mark reviewed" and a staff note.
+ * Beside each visitor question, "File under section…" (into the question bank) and "Mark
+ * unanswerable" (a confirmed content gap). Then "mark reviewed" and a staff note.
  */
 import type { Citation } from "../../src/answer/types.js";
 import { formatDateTime, formatMs } from "../console/format.js";
 import { h, isBusy, messageArea, setBusy, uid } from "../console/ui.js";
 import { citationHref, sourceLabel, splitAnswer } from "../widget/citations.js";
-import type { Review, Transcript, TranscriptMessage } from "./api.js";
+import type {
+  QuestionTriage,
+  Review,
+  SectionChoice,
+  Transcript,
+  TranscriptMessage,
+} from "./api.js";
 import type { StaffContext } from "./context.js";
 import { routeHref } from "./routes.js";
 
@@ -70,7 +77,171 @@ function passages(citations: readonly Citation[]): HTMLElement {
   return list;
 }
 
-function renderMessage(message: TranscriptMessage): HTMLElement {
+/** The staff decision on a question, in words. */
+function triageState(triage: QuestionTriage): (Node | string)[] {
+  const who = ` by ${triage.by}, ${formatDateTime(triage.at)}`;
+  return triage.action === "filed"
+    ? [badge("Filed", "ok"), ` under “${triage.heading}” (${triage.docId})${who}`]
+    : [badge("Unanswerable", "warn"), ` confirmed as a content gap${who}`];
+}
+
+/** Sections to file under, loaded once per transcript when first needed. */
+type SectionSource = () => Promise<
+  { ok: true; sections: SectionChoice[] } | { ok: false; message: string }
+>;
+
+/**
+ * "File under section…" and "Mark unanswerable" for one visitor question. Filing adds the
+ * question, as stored, to the section's questions in the question bank; marking lists it
+ * among the content gaps as confirmed.
+ */
+function triagePanel(
+  ctx: StaffContext,
+  conversationId: string,
+  message: TranscriptMessage,
+  sections: SectionSource,
+): HTMLElement {
+  let current = message.triage;
+  const state = h("p", { class: "triage-state" });
+  const fileButton = h(
+    "button",
+    { type: "button", class: "button subtle", "aria-expanded": "false" },
+    "File under section…",
+  );
+  const markButton = h("button", { type: "button", class: "button subtle" }, "Mark unanswerable");
+  const feedback = messageArea();
+  const selectId = uid("section");
+  const choice = h("select", { id: selectId, name: "section" });
+  const submit = h("button", { type: "submit", class: "button primary" }, "File question");
+  const cancel = h("button", { type: "button", class: "button subtle" }, "Cancel");
+  const form = h(
+    "form",
+    { class: "file-form", hidden: true, "aria-label": "File under a section" },
+    h("label", { for: selectId }, "Section of the articles"),
+    choice,
+    h("div", { class: "actions" }, submit, cancel),
+  );
+
+  const show = () => {
+    state.hidden = !current;
+    state.replaceChildren(...(current ? triageState(current) : []));
+    markButton.hidden = current?.action === "unanswerable";
+  };
+  show();
+
+  const closeForm = () => {
+    form.hidden = true;
+    fileButton.setAttribute("aria-expanded", "false");
+  };
+
+  fileButton.addEventListener("click", async () => {
+    if (!form.hidden) return closeForm();
+    if (isBusy(fileButton)) return;
+    feedback.clear();
+    setBusy(fileButton, true, "Loading sections…");
+    const result = await sections();
+    setBusy(fileButton, false);
+    if (!result.ok) return feedback.show(result.message, "error");
+    const groups = new Map<string, SectionChoice[]>();
+    for (const section of result.sections) {
+      groups.set(section.docId, [...(groups.get(section.docId) ?? []), section]);
+    }
+    choice.replaceChildren(
+      h("option", { value: "" }, "Choose a section…"),
+      ...[...groups.values()].map((list) =>
+        h(
+          "optgroup",
+          { label: list[0]?.title ?? "" },
+          ...list.map((section) => {
+            const option = h(
+              "option",
+              { value: JSON.stringify([section.docId, section.heading]) },
+              section.heading === section.title
+                ? `${section.title} (introduction)`
+                : section.heading,
+            );
+            option.selected =
+              current?.action === "filed" &&
+              current.docId === section.docId &&
+              current.heading === section.heading;
+            return option;
+          }),
+        ),
+      ),
+    );
+    form.hidden = false;
+    fileButton.setAttribute("aria-expanded", "true");
+    choice.focus();
+  });
+  cancel.addEventListener("click", () => {
+    closeForm();
+    fileButton.focus();
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (isBusy(submit)) return;
+    feedback.clear();
+    if (!choice.value) {
+      choice.setAttribute("aria-invalid", "true");
+      feedback.show("Choose the section that answers this question.", "error");
+      choice.focus();
+      return;
+    }
+    choice.removeAttribute("aria-invalid");
+    const [docId, heading] = JSON.parse(choice.value) as [string, string];
+    setBusy(submit, true, "Filing…");
+    const result = await ctx.api.triage(conversationId, message.id, {
+      action: "file",
+      docId,
+      heading,
+    });
+    setBusy(submit, false);
+    if (!result.ok) return feedback.show(result.message, "error");
+    current = result.value.triage;
+    show();
+    closeForm();
+    feedback.show(
+      result.value.added === false
+        ? `That section has this question already; it is marked as filed.`
+        : `Added to the questions of “${heading}”. It is used in answers after the next re-index.`,
+      "success",
+    );
+    ctx.announce("Question filed.");
+    fileButton.focus();
+  });
+
+  markButton.addEventListener("click", async () => {
+    if (isBusy(markButton)) return;
+    feedback.clear();
+    setBusy(markButton, true, "Marking…");
+    const result = await ctx.api.triage(conversationId, message.id, { action: "unanswerable" });
+    setBusy(markButton, false);
+    if (!result.ok) return feedback.show(result.message, "error");
+    current = result.value.triage;
+    show();
+    feedback.show(
+      "Marked unanswerable: it is listed among the content gaps as confirmed.",
+      "success",
+    );
+    ctx.announce("Question marked unanswerable.");
+    fileButton.focus();
+  });
+
+  return h(
+    "div",
+    { class: "triage" },
+    state,
+    h("div", { class: "triage-actions" }, fileButton, markButton),
+    form,
+    feedback.element,
+  );
+}
+
+function renderMessage(
+  message: TranscriptMessage,
+  triage?: (message: TranscriptMessage) => HTMLElement,
+): HTMLElement {
   const time = h("time", { datetime: message.createdAt }, formatDateTime(message.createdAt));
   if (message.role === "visitor") {
     return h(
@@ -78,6 +249,7 @@ function renderMessage(message: TranscriptMessage): HTMLElement {
       { class: "msg visitor" },
       h("p", { class: "msg-head" }, h("span", { class: "who" }, "Visitor"), " · ", time),
       h("p", { class: "msg-text" }, message.text),
+      triage ? triage(message) : null,
     );
   }
   const facts = h("dl", { class: "facts" });
@@ -169,6 +341,16 @@ export function transcriptPane(
     render(result.value);
   });
 
+  let sectionList: Promise<Awaited<ReturnType<SectionSource>>> | undefined;
+  const sections: SectionSource = () => {
+    sectionList ??= ctx.api.sections().then((result) => {
+      if (result.ok) return { ok: true as const, sections: result.value.sections };
+      sectionList = undefined; // Try again on the next click.
+      return { ok: false as const, message: result.message };
+    });
+    return sectionList;
+  };
+
   function render(transcript: Transcript): void {
     const questions = transcript.messages.filter((m) => m.role === "visitor").length;
     body.append(
@@ -180,7 +362,13 @@ export function transcriptPane(
       h("p", { class: "muted small" }, "Conversation id: ", h("code", {}, transcript.id)),
       reviewPanel(transcript),
       h("h3", { class: "sr-only" }, "Messages"),
-      h("ol", { class: "messages" }, ...transcript.messages.map(renderMessage)),
+      h(
+        "ol",
+        { class: "messages" },
+        ...transcript.messages.map((m) =>
+          renderMessage(m, (visitor) => triagePanel(ctx, transcript.id, visitor, sections)),
+        ),
+      ),
       h(
         "p",
         { class: "erase-link" },

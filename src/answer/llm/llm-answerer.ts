@@ -1,15 +1,16 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
-import type { WordAligner } from "../../retrieval/word-alignment.js";
+import type { Embeddings } from "@langchain/core/embeddings";
+import type { Evidence } from "../../retrieval/retriever.js";
 import {
   type Answerer,
   type AnswerSteps,
-  type Evidence,
   followUpContext,
+  judgementOf,
   toDeltas,
 } from "../answerer.js";
-import { snippetOf } from "../extractive.js";
+import { citationFor } from "../extractive.js";
 import type { AnswerDelta, AnswerInput, ChatReply, Citation, HistoryTurn } from "../types.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { answerPrompt, formatPassages, rewritePrompt } from "./prompts.js";
@@ -25,7 +26,8 @@ export interface LlmLog {
 export interface LlmAnswererDeps {
   steps: AnswerSteps;
   model: BaseChatModel;
-  aligner: WordAligner;
+  /** Embeds generated sentences to check their support in the passages they cite. */
+  embeddings: Embeddings;
   clinicName: string;
   breaker: CircuitBreaker;
   /** One attempt, from request to last token. */
@@ -125,21 +127,26 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     }
   }
 
-  function fallback(evidence: Evidence, dropped: number): ChatReply {
-    const reply = deps.steps.extractive(evidence);
+  /**
+   * What the visitor gets when the model fails or every sentence is dropped: the extractive
+   * answer, or for evidence the decision was unsure of, the honest "couldn't find that".
+   */
+  function fallback(evidence: Evidence[], dropped: number): ChatReply {
+    const reply =
+      judgementOf(evidence) === "answer" ? deps.steps.extractive(evidence) : deps.steps.noAnswer();
     return { ...reply, source: "fallback", verified: { kept: 0, dropped } };
   }
 
   async function* generate(
     question: string,
     history: HistoryTurn[],
-    evidence: Evidence,
+    evidence: Evidence[],
   ): AsyncGenerator<AnswerDelta | ChatReply, void, undefined> {
     if (!deps.breaker.allow()) {
       yield* replay(fallback(evidence, 0));
       return;
     }
-    const passages = evidence.passages;
+    const passages = deps.steps.modelPassages(evidence);
     const input = {
       clinicName: deps.clinicName,
       passages: formatPassages(passages),
@@ -154,10 +161,10 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     let usage: ChatReply["usage"];
 
     for (let attempt = 0; ; attempt++) {
-      const verifier = createSentenceVerifier(deps.aligner, passages);
+      const verifier = createSentenceVerifier(deps.embeddings, passages);
       const sentences = new SentenceStream();
-      const emit = (sentence: string): string | undefined => {
-        const verdict = verifier.check(sentence);
+      const emit = async (sentence: string): Promise<string | undefined> => {
+        const verdict = await verifier.check(sentence);
         if (!verdict.ok) {
           dropped += 1;
           return undefined;
@@ -170,14 +177,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
               n = citations.length + 1;
               numbering.set(given, n);
               const chunk = (passages[given - 1] as (typeof passages)[number]).chunk;
-              citations.push({
-                n,
-                docId: chunk.docId,
-                title: chunk.title,
-                section: chunk.section,
-                url: chunk.url,
-                snippet: snippetOf(chunk.text),
-              });
+              citations.push(citationFor(chunk, n));
             }
             return `[${n}]`;
           })
@@ -199,12 +199,12 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
             usage = { inputTokens: meta.input_tokens ?? 0, outputTokens: meta.output_tokens ?? 0 };
           }
           for (const sentence of sentences.push(textOf(chunk.content))) {
-            const piece = emit(sentence);
+            const piece = await emit(sentence);
             if (piece) yield { delta: piece };
           }
         }
         for (const sentence of sentences.end()) {
-          const piece = emit(sentence);
+          const piece = await emit(sentence);
           if (piece) yield { delta: piece };
         }
       } catch (error) {
@@ -256,7 +256,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     input: AnswerInput,
   ): AsyncGenerator<AnswerDelta | ChatReply, void, undefined> {
     const history = input.history ?? [];
-    const classified = deps.steps.classify(input.message, history);
+    const classified = await deps.steps.classify(input.message, history);
     if (classified.kind === "reply") {
       yield* replay(classified.reply);
       return;
@@ -267,7 +267,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     const standalone = context ? await rewrite(question, history) : undefined;
     // The rewrite is model output: it goes through the same intents and guardrails.
     if (standalone) {
-      const again = deps.steps.classify(standalone);
+      const again = await deps.steps.classify(standalone);
       if (again.kind === "reply") {
         yield* replay(again.reply);
         return;
@@ -276,8 +276,20 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     const evidence = standalone
       ? await deps.steps.findEvidence(standalone)
       : await deps.steps.findEvidence(question, context);
-    if (!evidence) {
-      yield* replay(deps.steps.noAnswer());
+    // A question the decision is unsure of goes to the model too, which may answer it with
+    // verified citations or say the articles don't cover it; the offline mode refuses it.
+    const judgement = judgementOf(evidence);
+    if (judgement === "none") {
+      yield* replay(deps.steps.noAnswer(classified));
+      return;
+    }
+    if (classified.personal) {
+      // A visitor's own skin concern: the extractive rules decide, no model judgement.
+      yield* replay(
+        judgement === "answer"
+          ? deps.steps.extractive(evidence, classified)
+          : deps.steps.noAnswer(classified),
+      );
       return;
     }
     yield* generate(question, history, evidence);

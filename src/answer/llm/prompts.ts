@@ -1,5 +1,5 @@
 import { ChatPromptTemplate, MessagesPlaceholder } from "@langchain/core/prompts";
-import type { RetrievedPassage } from "../../retrieval/hybrid-retriever.js";
+import type { Candidate } from "../../retrieval/retriever.js";
 
 /**
  * The answer prompt. Passages and visitor text go in through variables, never into the
@@ -47,7 +47,7 @@ export const rewritePrompt = ChatPromptTemplate.fromMessages([
 ]);
 
 /** Passages as numbered, fenced blocks; a fence inside a passage cannot close the block. */
-export function formatPassages(passages: RetrievedPassage[]): string {
+export function formatPassages(passages: Candidate[]): string {
   return passages
     .map((p, i) => {
       const text = p.chunk.text.replace(/<\/?passages?\b[^>]*>/gi, " ");

@@ -1,18 +1,20 @@
+import type { Embeddings } from "@langchain/core/embeddings";
 import { contentWords, stem } from "../../embeddings/text.js";
-import type { RetrievedPassage } from "../../retrieval/hybrid-retriever.js";
-import type { PassageTerms, WordAligner } from "../../retrieval/word-alignment.js";
+import type { Candidate } from "../../retrieval/retriever.js";
 import { citedNumbers, withoutMarkers } from "./sentence-stream.js";
 
 /**
- * A generated sentence's support in the passages it cites, 0..1: half word alignment (each
- * sentence word matched with its most similar passage word through the word vectors,
- * weighted by rarity) and half lexical overlap (the share of its content-word stems the
- * passages contain). Calibrated on the article (tests/answer/llm/verifier.test.ts): its own
- * sentences score 1.0, faithful paraphrases 0.68 to 1.0, claims the passage does not make at
- * most 0.25; the threshold sits between, nearer the claims, since a dropped sentence costs
- * less than an unsupported one shown.
+ * A generated sentence's support in the passages it cites, 0..1: half lexical overlap (the
+ * share of its content-word stems the passages contain) and half meaning (its best cosine
+ * similarity with one of their sentences, rescaled so that 0.4 counts as none and 0.85 as
+ * full). Calibrated on the article (tests/answer/llm/verifier.test.ts): its own sentences
+ * score 1.0, faithful paraphrases well above the threshold, claims the passage does not make
+ * well below it; the threshold sits nearer the claims, since a dropped sentence costs less
+ * than an unsupported one shown.
  */
 export const SUPPORT_THRESHOLD = 0.45;
+const NO_MEANING = 0.4;
+const FULL_MEANING = 0.85;
 
 export type Verdict =
   | { ok: true; cited: number[]; text: string; support: number }
@@ -23,18 +25,46 @@ export type Verdict =
     };
 
 export interface SentenceVerifier {
-  check(sentence: string): Verdict;
+  check(sentence: string): Promise<Verdict>;
+}
+
+function cosine(a: number[], b: number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] as number) * (b[i] as number);
+    na += (a[i] as number) ** 2;
+    nb += (b[i] as number) ** 2;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** The support of `sentence` in passages made of `sentences` (their quotable units). */
+export async function supportScore(
+  embeddings: Embeddings,
+  sentence: string,
+  sentences: string[],
+): Promise<number> {
+  const stems = [...new Set(contentWords(sentence).map(stem))];
+  const have = new Set(sentences.flatMap((s) => contentWords(s).map(stem)));
+  const overlap = stems.length === 0 ? 0 : stems.filter((s) => have.has(s)).length / stems.length;
+  const vector = await embeddings.embedQuery(sentence);
+  let best = 0;
+  // embedQuery remembers what it embedded, so a passage's sentences cost once per process.
+  for (const s of sentences) best = Math.max(best, cosine(vector, await embeddings.embedQuery(s)));
+  const meaning = Math.min(1, Math.max(0, (best - NO_MEANING) / (FULL_MEANING - NO_MEANING)));
+  return 0.5 * overlap + 0.5 * meaning;
 }
 
 /** Verifies generated sentences against the numbered passages the model was given (1-based). */
 export function createSentenceVerifier(
-  aligner: WordAligner,
-  passages: RetrievedPassage[],
+  embeddings: Embeddings,
+  passages: Candidate[],
   threshold: number = SUPPORT_THRESHOLD,
 ): SentenceVerifier {
-  const terms: PassageTerms[] = passages.map((p) => aligner.passage(p.chunk.text));
   return {
-    check(sentence) {
+    async check(sentence) {
       const text = withoutMarkers(sentence);
       if (contentWords(text).length === 0) return { ok: false, reason: "empty", support: 0 };
       const cited = citedNumbers(sentence);
@@ -42,22 +72,12 @@ export function createSentenceVerifier(
       if (cited.some((n) => n < 1 || n > passages.length)) {
         return { ok: false, reason: "unknown citation", support: 0 };
       }
-      const evidence = aligner.merge(cited.map((n) => terms[n - 1] as PassageTerms));
-      const support = supportScore(aligner, text, evidence);
+      const units = cited.flatMap((n) =>
+        (passages[n - 1] as Candidate).sentences.map((s) => s.lines.join(" ")),
+      );
+      const support = await supportScore(embeddings, text, units);
       if (support < threshold) return { ok: false, reason: "unsupported", support };
       return { ok: true, cited, text, support };
     },
   };
-}
-
-export function supportScore(
-  aligner: WordAligner,
-  sentence: string,
-  evidence: PassageTerms,
-): number {
-  const alignment = aligner.score(aligner.query(sentence), evidence);
-  const stems = [...new Set(contentWords(sentence).map(stem))];
-  const overlap =
-    stems.length === 0 ? 0 : stems.filter((s) => evidence.stems.has(s)).length / stems.length;
-  return 0.5 * alignment + 0.5 * overlap;
 }

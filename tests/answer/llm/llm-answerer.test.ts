@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Answerer } from "../../../src/answer/answerer.js";
+import { type Answerer, createAnswerer } from "../../../src/answer/answerer.js";
+import type { Retriever } from "../../../src/retrieval/retriever.js";
 import {
   createCircuitBreaker,
   type CircuitBreaker,
@@ -288,5 +289,63 @@ describe("the generative answerer", () => {
     expect(reply.source).toBe("fallback");
     expect(reply.verified).toEqual({ kept: 0, dropped: 1 });
     await temp.cleanup();
+  });
+});
+
+describe("questions the decision is unsure of", () => {
+  /** The real core's evidence, with every judgement turned into "unsure". */
+  function unsureCore(): Core {
+    const retriever: Retriever = {
+      retrieve: async (query) => ({
+        ...(await core.retriever.retrieve(query)),
+        judgement: "unsure",
+      }),
+      bookingSimilarity: (message) => core.retriever.bookingSimilarity(message),
+    };
+    return { ...core, retriever };
+  }
+
+  it("are refused by the extractive mode", async () => {
+    const offline = createAnswerer({
+      retriever: unsureCore().retriever,
+      clinic: core.clinic,
+      decision: core.decision,
+    });
+    const reply = await offline.answerQuestion({ message: SCARS });
+    expect(reply).toMatchObject({ grounded: false, citations: [], handoff: { kind: "staff" } });
+  });
+
+  it("go to the model, whose verified, cited answer is shown", async () => {
+    fake.respond = (request) => ({
+      kind: "stream",
+      pieces: tokens(
+        `It is particularly effective for depressed acne scars such as rolling or boxcar scars [${passageNumber(request, "boxcar")}]. `,
+      ),
+    });
+    const a = llmAnswererFor(unsureCore(), fake.baseUrl, { breaker, retryBaseMs: 10 });
+    const { reply } = await run(a, SCARS);
+    expect(fake.requests).toHaveLength(1);
+    expect(reply).toMatchObject({
+      source: "llm",
+      grounded: true,
+      verified: { kept: 1, dropped: 0 },
+    });
+    expect(reply.citations[0]?.section).toMatch(/Scars/);
+  });
+
+  it("get the honest no-answer when the model says the articles do not cover it", async () => {
+    fake.respond = () => ({
+      kind: "stream",
+      pieces: tokens("The clinic's articles do not cover that. "),
+    });
+    const a = llmAnswererFor(unsureCore(), fake.baseUrl, { breaker, retryBaseMs: 10 });
+    const { reply } = await run(a, SCARS);
+    expect(reply).toMatchObject({
+      grounded: false,
+      citations: [],
+      handoff: { kind: "staff" },
+      source: "fallback",
+      verified: { kept: 0, dropped: 1 },
+    });
   });
 });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { passageUnits } from "../../../src/answer/extractive.js";
+import { passageUnits } from "../../../src/content/sentence-units.js";
 import {
   createSentenceVerifier,
   SUPPORT_THRESHOLD,
   supportScore,
 } from "../../../src/answer/llm/verifier.js";
 import type { Core } from "../../../src/core.js";
-import type { RetrievedPassage } from "../../../src/retrieval/hybrid-retriever.js";
+import type { Candidate } from "../../../src/retrieval/retriever.js";
 import { shippedCore } from "../../helpers/shipped-core.js";
 
 let core: Core;
@@ -16,10 +16,15 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-const passageWith = (text: string): RetrievedPassage => {
-  const chunk = core.index.chunks.find((c) => c.text.includes(text));
+/** The passage holding `text`, as retrieval hands it over (with its sentences). */
+const passageWith = (text: string): Candidate => {
+  const row = core.index.chunks.findIndex((c) => c.text.includes(text));
+  const chunk = core.index.chunks[row];
   if (!chunk) throw new Error(`no passage with ${text}`);
-  return { row: 0, chunk, score: 1, alignment: 1, dense: 1, lexical: 1 };
+  const sentences = core.index.sentences.items
+    .filter((s) => s.row === row)
+    .map((s) => ({ lines: s.lines, order: s.order, similarity: 1, overlap: 1, matched: [] }));
+  return { row, chunk, features: {} as Candidate["features"], rank: 1, probability: 1, sentences };
 };
 
 /** Paraphrases a model might write, each with a phrase of the passage it restates. */
@@ -48,44 +53,44 @@ const OFF_TOPIC = [
 ];
 
 describe("sentence support", () => {
-  it("accepts every sentence of the article against its own passage", () => {
+  it("accepts every sentence of the article against its own passage", async () => {
     const scores: number[] = [];
     for (const chunk of core.index.chunks) {
-      const terms = core.retriever.aligner.passage(chunk.text);
-      for (const unit of passageUnits(chunk.text)) {
-        scores.push(supportScore(core.retriever.aligner, unit.lines.join(" "), terms));
+      const units = passageUnits(chunk.text).map((u) => u.lines.join(" "));
+      for (const unit of units) {
+        scores.push(await supportScore(core.model.embeddings, unit, units));
       }
     }
     expect(Math.min(...scores)).toBeGreaterThanOrEqual(SUPPORT_THRESHOLD);
   });
 
-  it.each(PARAPHRASES)("accepts a faithful paraphrase: %s", (sentence, phrase) => {
-    const verdict = createSentenceVerifier(core.retriever.aligner, [passageWith(phrase)]).check(
-      `${sentence} [1]`,
-    );
+  it.each(PARAPHRASES)("accepts a faithful paraphrase: %s", async (sentence, phrase) => {
+    const verdict = await createSentenceVerifier(core.model.embeddings, [
+      passageWith(phrase),
+    ]).check(`${sentence} [1]`);
     expect(verdict.ok).toBe(true);
   });
 
-  it.each(OFF_TOPIC)("rejects a claim the passage does not make: %s", (sentence) => {
+  it.each(OFF_TOPIC)("rejects a claim the passage does not make: %s", async (sentence) => {
     for (const phrase of ["boxcar", "minor side effects", "thicken the dermis"]) {
-      const verdict = createSentenceVerifier(core.retriever.aligner, [passageWith(phrase)]).check(
-        `${sentence} [1]`,
-      );
+      const verdict = await createSentenceVerifier(core.model.embeddings, [
+        passageWith(phrase),
+      ]).check(`${sentence} [1]`);
       expect(verdict).toMatchObject({ ok: false, reason: "unsupported" });
     }
   });
 
-  it("rejects a sentence without a citation, and one citing a passage that was not given", () => {
-    const verifier = createSentenceVerifier(core.retriever.aligner, [passageWith("boxcar")]);
-    expect(verifier.check("Microneedling helps boxcar scars.")).toMatchObject({
+  it("rejects a sentence without a citation, and one citing a passage that was not given", async () => {
+    const verifier = createSentenceVerifier(core.model.embeddings, [passageWith("boxcar")]);
+    expect(await verifier.check("Microneedling helps boxcar scars.")).toMatchObject({
       ok: false,
       reason: "no citation",
     });
-    expect(verifier.check("Microneedling helps boxcar scars. [2]")).toMatchObject({
+    expect(await verifier.check("Microneedling helps boxcar scars. [2]")).toMatchObject({
       ok: false,
       reason: "unknown citation",
     });
-    expect(verifier.check("Microneedling helps boxcar scars. [0]")).toMatchObject({
+    expect(await verifier.check("Microneedling helps boxcar scars. [0]")).toMatchObject({
       ok: false,
       reason: "unknown citation",
     });

@@ -1,0 +1,64 @@
+/**
+ * `npm run fit`: fits the answer decision (src/retrieval/answer-decision.json) on the
+ * development question sets. Deterministic: the same sets and index give the same weights.
+ * Never pass the blind set here (tests/eval/README.md).
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { loadConfig, loadDotEnv } from "../src/config.js";
+import { loadCore } from "../src/core.js";
+import { loadEvalCases } from "../src/eval/eval-cases.js";
+import { collectFitData } from "../src/eval/decision-data.js";
+import { crossValidate, fitDecision } from "../src/eval/fit-decision.js";
+import { DECISION_MODEL_PATH } from "../src/retrieval/decision.js";
+import { runScript } from "./run-script.js";
+
+export const DEVELOPMENT_SETS = [
+  "tests/eval/cases.jsonl",
+  "tests/eval/held-out.jsonl",
+  "tests/eval/held-out-2.jsonl",
+];
+
+await runScript(async () => {
+  const { values } = parseArgs({
+    options: {
+      file: { type: "string", multiple: true },
+      ranker: { type: "string" },
+      judge: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const files = values.file ?? DEVELOPMENT_SETS;
+  if (files.some((f) => /(^|\/)blind[^/]*\.jsonl$/.test(f))) {
+    throw new Error("The blind set is never fitted on: pass development sets only");
+  }
+  loadDotEnv();
+  const core = await loadCore(loadConfig(process.env), { buildIfNeeded: true, alignment: true });
+  const sets = await collectFitData(core, await Promise.all(files.map((f) => loadEvalCases(f))));
+  const data = {
+    questions: sets.flatMap((s) => s.questions),
+    booking: sets.flatMap((s) => s.booking),
+  };
+  const options = {
+    embeddingModel: core.model.modelId,
+    fittedOn: files,
+    ...(values.ranker ? { rankerFeatures: values.ranker.split(",") } : {}),
+    ...(values.judge ? { judgeFeatures: values.judge.split(",") } : {}),
+  };
+  const model = fitDecision(data, options);
+  if (sets.length > 1) {
+    const cv = crossValidate(sets, options);
+    model.training = {
+      ...model.training,
+      heldOutAnswerable: cv.answerable,
+      heldOutAnsweredRight: cv.answeredRight,
+      heldOutUnanswerable: cv.unanswerable,
+      heldOutAnsweredWrongly: cv.answeredWrongly,
+    };
+  }
+  const out = values.out ?? DECISION_MODEL_PATH;
+  await writeFile(out, `${JSON.stringify(model, null, 2)}\n`);
+  console.log(`Fitted on ${files.join(", ")}: ${data.questions.length} questions for the articles`);
+  for (const [k, v] of Object.entries(model.training ?? {})) console.log(`  ${k.padEnd(28)} ${v}`);
+  console.log(`Wrote ${String(out)}`);
+});

@@ -1,0 +1,220 @@
+import {
+  type DecisionModel,
+  type Example,
+  featureValue,
+  fitLogistic,
+  type LinearModel,
+  probability,
+} from "../retrieval/decision.js";
+import type { PassageFeatures } from "../retrieval/retriever.js";
+import type { BookingRow, QuestionRows } from "./decision-data.js";
+
+/** What the ranker weighs: how well each passage matches the question. */
+export const RANKER_FEATURES = [
+  "dense",
+  "bank",
+  "bm25",
+  "coverage",
+  "sentence",
+  "intro",
+  "denseGap",
+  "bankGap",
+  "lexical",
+  "alignment",
+  "bankless",
+];
+/** What the judge weighs: how well the best passage matches, and what the question lacks. */
+export const JUDGE_FEATURES = [
+  "dense",
+  "bank",
+  "bm25",
+  "coverage",
+  "sentence",
+  "typeMissing",
+  "unknownShare",
+  "missing",
+  "alignment",
+  "bankless",
+];
+
+/** L2 regularisation: enough to keep the weights of correlated features tame. */
+const L2 = 0.01;
+/** Share of the unanswerable development questions whose best probability lies below the band. */
+const BAND_QUANTILE = 0.8;
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function fitLinear(
+  rows: { features: PassageFeatures; y: 0 | 1 }[],
+  features: string[],
+  balance: boolean,
+): LinearModel {
+  const positives = rows.filter((r) => r.y === 1).length || 1;
+  const negatives = rows.length - positives || 1;
+  const examples: Example[] = rows.map((r) => ({
+    x: features.map((f) => featureValue(r.features, f)),
+    y: r.y,
+    weight: !balance
+      ? 1
+      : r.y === 1
+        ? rows.length / (2 * positives)
+        : rows.length / (2 * negatives),
+  }));
+  const { weights, bias } = fitLogistic(examples, { l2: L2, iterations: 20_000 });
+  return { features, weights: weights.map((w) => round(w)), bias: round(bias) };
+}
+
+/**
+ * Booking thresholds: the most booking requests recognised with no other development message
+ * taken for one; among equals, the highest similarity and margin (the safest).
+ */
+export function fitBooking(rows: BookingRow[]): DecisionModel["booking"] & { recognised: number } {
+  let best = { threshold: 1, margin: 1, recognised: 0 };
+  for (let t = 0.5; t <= 0.951; t += 0.01) {
+    for (let m = -0.1; m <= 0.201; m += 0.01) {
+      const taken = (r: BookingRow) =>
+        r.similarity.booking >= t && r.similarity.booking - r.similarity.other >= m;
+      if (rows.some((r) => !r.booking && taken(r))) continue;
+      const recognised = rows.filter((r) => r.booking && taken(r)).length;
+      if (recognised >= best.recognised) best = { threshold: t, margin: m, recognised };
+    }
+  }
+  return {
+    threshold: round(best.threshold, 2),
+    margin: round(best.margin, 2),
+    recognised: best.recognised,
+  };
+}
+
+export interface FitOptions {
+  embeddingModel: string;
+  fittedOn: string[];
+  rankerFeatures?: string[];
+  judgeFeatures?: string[];
+}
+
+/**
+ * Fits the decision in two steps. The ranker: logistic regression over every candidate of
+ * every development question (is it under an expected section?), classes balanced. The
+ * judge: one over each question's best-ranked candidate (does it answer, and is the question
+ * answerable?), with the threshold just above the best probability any unanswerable
+ * development question reaches, so none of them is answered.
+ */
+export function fitDecision(
+  data: { questions: QuestionRows[]; booking: BookingRow[] },
+  options: FitOptions,
+): DecisionModel {
+  const rankerFeatures = options.rankerFeatures ?? RANKER_FEATURES;
+  const judgeFeatures = options.judgeFeatures ?? JUDGE_FEATURES;
+  const ranker = fitLinear(
+    data.questions.flatMap((q) =>
+      q.candidates.map((c) => ({ features: c.features, y: c.right ? (1 as const) : (0 as const) })),
+    ),
+    rankerFeatures,
+    true,
+  );
+  const tops = data.questions.map((q) => {
+    const top = [...q.candidates].sort(
+      (a, b) => probability(ranker, b.features) - probability(ranker, a.features),
+    )[0];
+    return { answerable: q.answerable, right: top?.right ?? false, features: top?.features };
+  });
+  const judged = tops.flatMap((t) =>
+    t.features ? [{ ...t, features: t.features, y: t.right ? (1 as const) : (0 as const) }] : [],
+  );
+  const judgeLinear = fitLinear(judged, judgeFeatures, false);
+  const p = (f: PassageFeatures) => probability(judgeLinear, f);
+  const unanswerable = judged.filter((t) => !t.answerable).map((t) => p(t.features));
+  const threshold = Math.min(0.99, Math.max(...unanswerable, 0) + 0.005);
+  const band = Math.max(0, threshold - quantile(unanswerable, BAND_QUANTILE));
+  const answerable = judged.filter((t) => t.answerable);
+  const booking = fitBooking(data.booking);
+  return {
+    version: 2,
+    embeddingModel: options.embeddingModel,
+    ranker,
+    judge: { ...judgeLinear, threshold: round(threshold), unsureBand: round(band) },
+    booking: { threshold: booking.threshold, margin: booking.margin },
+    fittedOn: options.fittedOn,
+    training: {
+      questions: data.questions.length,
+      answerable: answerable.length,
+      rightFirst: answerable.filter((t) => t.right).length,
+      rightFirstAndAnswered: answerable.filter((t) => t.right && p(t.features) >= threshold).length,
+      refusedAnswerable: answerable.filter((t) => p(t.features) < threshold).length,
+      unanswerable: unanswerable.length,
+      bookingCases: data.booking.filter((r) => r.booking).length,
+      bookingRecognisedBySimilarity: booking.recognised,
+    },
+  };
+}
+
+/** How a fitted decision does on questions it was not fitted on. */
+export interface HeldOutScore {
+  answerable: number;
+  /** Right section first and answered. */
+  answeredRight: number;
+  unanswerable: number;
+  /** Unanswerable questions answered anyway. */
+  answeredWrongly: number;
+}
+
+/** Scores a decision on question rows (not fitted on them). */
+export function scoreDecision(model: DecisionModel, questions: QuestionRows[]): HeldOutScore {
+  const score: HeldOutScore = {
+    answerable: 0,
+    answeredRight: 0,
+    unanswerable: 0,
+    answeredWrongly: 0,
+  };
+  for (const q of questions) {
+    const top = [...q.candidates].sort(
+      (a, b) => probability(model.ranker, b.features) - probability(model.ranker, a.features),
+    )[0];
+    const answered =
+      top !== undefined && probability(model.judge, top.features) >= model.judge.threshold;
+    if (q.answerable) {
+      score.answerable += 1;
+      if (answered && top.right) score.answeredRight += 1;
+    } else {
+      score.unanswerable += 1;
+      if (answered) score.answeredWrongly += 1;
+    }
+  }
+  return score;
+}
+
+/**
+ * Leave-one-set-out cross-validation: fit on all development sets but one, score on that
+ * one, for each; the sums say how the features generalise to questions not fitted on.
+ */
+export function crossValidate(
+  sets: { questions: QuestionRows[]; booking: BookingRow[] }[],
+  options: FitOptions,
+): HeldOutScore {
+  const total: HeldOutScore = {
+    answerable: 0,
+    answeredRight: 0,
+    unanswerable: 0,
+    answeredWrongly: 0,
+  };
+  sets.forEach((heldOut, k) => {
+    const rest = sets.filter((_, i) => i !== k);
+    const model = fitDecision(
+      { questions: rest.flatMap((s) => s.questions), booking: rest.flatMap((s) => s.booking) },
+      options,
+    );
+    const s = scoreDecision(model, heldOut.questions);
+    total.answerable += s.answerable;
+    total.answeredRight += s.answeredRight;
+    total.unanswerable += s.unanswerable;
+    total.answeredWrongly += s.answeredWrongly;
+  });
+  return total;
+}
