@@ -100,8 +100,11 @@ export function composeExtractiveAnswer(
     if (!lead || lead.sentences.length === 0) continue;
     const sentences = sentencesToQuote(lead.sentences);
     const same = quoted.find((q) => q.candidate.chunk.chunkId === lead.chunk.chunkId);
-    if (same) same.sentences = [...new Set([...same.sentences, ...sentences])];
-    else quoted.push({ candidate: lead, sentences });
+    // Two parts answered from one passage quote each of its sentences once.
+    if (same) {
+      const have = new Set(same.sentences.map((x) => x.order));
+      same.sentences.push(...sentences.filter((x) => !have.has(x.order)));
+    } else quoted.push({ candidate: lead, sentences });
   }
   if (quoted.length === 0) return null;
   const citations = quoted.map((q, i) => citationFor(q.candidate.chunk, i + 1));

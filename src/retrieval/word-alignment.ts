@@ -1,5 +1,4 @@
 import { distance } from "fastest-levenshtein";
-import { rarityWeight } from "../embeddings/local-embeddings.js";
 import {
   contentWords,
   contentWordsWithNext,
@@ -10,6 +9,15 @@ import {
 import type { WordVectors } from "../embeddings/word-vectors.js";
 import type { Lexicon } from "../embeddings/wordnet.js";
 import type { Glossary } from "../content/glossary.js";
+
+/**
+ * How telling a word is, from its frequency rank in the word-vector vocabulary (most frequent
+ * first): "the" weighs almost nothing, "collagen" a lot, an unknown word the most.
+ */
+export function rarityWeight(vectors: WordVectors, row: number): number {
+  const rank = row < 0 ? vectors.size : row;
+  return Math.log1p((rank + 1) / 100);
+}
 
 /**
  * Where a query word comes from: the question itself, the earlier question a follow-up refers

@@ -141,6 +141,15 @@ describe("composeExtractiveAnswer", () => {
     ).toBe(true);
   });
 
+  it("quotes a sentence once when two parts are answered by it", () => {
+    const aftercare = () => [sentence(0, "Skip makeup for at least 24 hours.", 0.8, ["makeup"])];
+    const found = composeExtractiveAnswer([
+      evidence([{ id: "a", section: "Recovery", sentences: aftercare() }]),
+      evidence([{ id: "a", section: "Recovery", sentences: aftercare() }]),
+    ]);
+    expect(found?.answer).toBe("Skip makeup for at least 24 hours. [1]");
+  });
+
   it("is null when no part has a passage to quote", () => {
     expect(composeExtractiveAnswer([evidence([])])).toBeNull();
   });
