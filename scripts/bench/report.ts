@@ -286,7 +286,7 @@ function qualitySection(r: BenchResults, goals: GoalCheck[]): string {
   return [
     "## 1. Answer quality",
     "",
-    `On the three development sets, ${setList}, scored by the eval harness (\`src/eval/run-eval.ts\`): section@1 over the cases with an expected section, unrelated questions answered with content, and booking and clinician hand-offs recognised. The shipped decision was fitted on ${shipped.inSample ? "these same sets" : `${r.quality.shippedFittedOn.join(", ")}`}, and every "fitted here" row is fitted on them in this run, exactly as \`npm run fit\` does: **those rows are in-sample**, and their figures are higher than they would be on new questions. The cross-validated figures below them are the honest ones.`,
+    `On the three development sets, ${setList}, scored by the eval harness (\`src/eval/run-eval.ts\`): section@1 over the cases with an expected section, unrelated questions answered with content, and booking and clinician hand-offs recognised. The shipped decision was fitted on ${shipped.inSample ? "these same sets" : `${r.quality.shippedFittedOn.join(", ")}`}, and every "fitted here" row is fitted on them in this run with \`fitDecision\`, as \`npm run fit\` fits (the single-signal rows on the sets as read with the question bank only; see below): **those rows are in-sample**, and their figures are higher than they would be on new questions. The cross-validated figures below them are the honest ones.`,
     "",
     table(
       [
@@ -357,7 +357,7 @@ function speedSection(r: BenchResults, goals: GoalCheck[]): string {
   return [
     "## 2. Answer time and memory",
     "",
-    `The shipped answerer (extractive, shipped decision, word alignment on) in a fresh process, one question at a time, over the last turns of the three development sets (earlier turns of a conversation are answered first, untimed, as the eval does; one warm-up question first). The sentence encoder's query cache starts empty, and a last turn whose text this process had already embedded is left out (${s.repeated} were), so every timed answer embeds its question. Each part is timed with \`performance.now()\` around it, through the answerer's dependencies: a timing wrapper around the embedding model, the alignment feature and the retriever. The parts are over the ${s.answers} answers that sent the question to the sentence encoder (a median of ${s.modelCalls.p50} and a mean of ${s.modelCalls.mean.toFixed(2)} texts each: the booking-similarity check embeds the message, and retrieval the question as it normalises it, when that differs); the last row adds the ${s.withoutModel} turns an intent rule answered without it (hand-offs, refusals of steering attempts).`,
+    `The shipped answerer (extractive, shipped decision, word alignment on) in a fresh process, one question at a time, over the last turns of the three development sets (earlier turns of a conversation are answered first, untimed, as the eval does; one warm-up question first). The sentence encoder's query cache starts empty, and a last turn whose text this process had already embedded is left out (${s.repeated} ${s.repeated === 1 ? "was" : "were"}), so every timed answer embeds its question. Each part is timed with \`performance.now()\` around it, through the answerer's dependencies: a timing wrapper around the embedding model, the alignment feature and the retriever. The parts are over the ${s.answers} answers that sent the question to the sentence encoder (a median of ${s.modelCalls.p50} and a mean of ${s.modelCalls.mean.toFixed(2)} texts each: the booking-similarity check embeds the message, and retrieval the question as it normalises it, when that differs); the second-last row adds the ${s.withoutModel} turns an intent rule answered without it (hand-offs, refusals of steering attempts), and the last answers the same ${s.answers} questions once more, when every query embedding comes from the cache (${s.warm.modelCalls} texts reached the encoder in that pass).`,
     "",
     table(
       ["part", "median ms", "p95 ms", "mean ms", "share of answer time", "target"],
@@ -379,6 +379,14 @@ function speedSection(r: BenchResults, goals: GoalCheck[]): string {
           ms(s.allTurns.p50),
           ms(s.allTurns.p95),
           ms(s.allTurns.mean),
+          "–",
+          "–",
+        ],
+        [
+          "whole answer, the same questions again (warm query cache)",
+          ms(s.warm.p50),
+          ms(s.warm.p95),
+          ms(s.warm.mean),
           "–",
           "–",
         ],
@@ -560,7 +568,7 @@ function loadSection(r: BenchResults, goals: GoalCheck[]): string {
   return [
     "## 5. Service under load",
     "",
-    `The real service (\`src/main.ts\`, extractive answers, shipped decision, \`RATE_LIMIT_PER_MIN=0\`, SQLite transcripts in a temporary \`DATA_DIR\`) in one process; the load generator (\`scripts/bench/load-generator.ts\`) in another, on loopback, at most 100,000 requests and 10 s per request; Socket.IO visitors connect before the clock starts. Closed loop: each visitor sends its next message when the last reply is complete; Socket.IO visitors keep one session each. Both processes share the machine's ${r.machine.cores} cores, so throughput is also given as a share of the bare \`/healthz\` ceiling measured in the same run (the mean of a row before the chat rows and one after them).`,
+    `The real service (\`src/main.ts\`, extractive answers, shipped decision, \`RATE_LIMIT_PER_MIN=0\`, SQLite transcripts in a temporary \`DATA_DIR\`) in one process; the load generator (\`scripts/bench/load-generator.ts\`) in another, on loopback, at most 100,000 requests and 10 s per request; Socket.IO visitors connect before the clock starts. Closed loop: each visitor sends its next message when the last reply is complete; Socket.IO visitors keep one session each. Both processes share the machine's ${r.machine.cores} cores, so throughput is also given as a share of the bare \`/healthz\` ceiling measured in the same run (the mean of a row before the chat rows and one after them; an unreported 1 s \`/healthz\` row before the first warms the service's code up).`,
     "",
     `- **Every message new** runs first, right after the service starts: the ${count(r.load.freshQuestions)} distinct last turns of the in-scope and unrelated cases of the three development sets, each sent at most once (${count(r.load.fresh.requests + r.load.fresh.errors)} were, within the row's time limit) by one of ${r.load.fresh.concurrency} visitors after one warm-up message, so no query embedding comes from the sentence encoder's cache. Its concurrency falls off in the last ${r.load.fresh.concurrency - 1} requests, as visitors run out of questions.`,
     `- The other chat rows run ${r.settings.loadSeconds} s each and cycle through the ${r.load.followUps.questions} in-scope questions of \`cases.jsonl\`, which the first row has already embedded, so the booking-similarity check finds every message in the cache. \`POST /api/chat\` carries no session, so after its first pass through the questions retrieval's embedding comes from the cache too. A Socket.IO visitor keeps its session, and ${r.load.followUps.followUps} of the ${r.load.followUps.questions} questions read as a follow-up after an earlier one (a pronoun such as "it", or two content words or fewer): retrieval embeds those together with the visitor's previous message, a pairing the cache has seldom seen, so most of them reach the sentence encoder.`,
