@@ -16,6 +16,7 @@ import type { Answerer } from "../../src/answer/answerer.js";
 import { sentencesOf } from "../../src/answer/sentences.js";
 import type { ChatReply, Citation } from "../../src/answer/types.js";
 import type { Block, SourceDocument } from "../../src/content/types.js";
+import { cosine } from "../../src/embeddings/cosine.js";
 
 export const BASELINE_CHUNK_SIZE = 1000;
 export const BASELINE_CHUNK_OVERLAP = 200;
@@ -113,18 +114,6 @@ export async function splitCorpus(
     }
   }
   return chunks;
-}
-
-function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /** The baseline as an `Answerer`, so the eval harness scores it like every other row. */

@@ -2,6 +2,7 @@ import type { Embeddings } from "@langchain/core/embeddings";
 import { contentWords, stem } from "../../embeddings/text.js";
 import type { Candidate } from "../../retrieval/retriever.js";
 import { citedNumbers, withoutMarkers } from "./sentence-stream.js";
+import { cosine } from "../../embeddings/cosine.js";
 
 /**
  * A generated sentence's support in the passages it cites, 0..1: half lexical overlap (the
@@ -26,18 +27,6 @@ export type Verdict =
 
 export interface SentenceVerifier {
   check(sentence: string): Promise<Verdict>;
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /** The support of `sentence` in passages made of `sentences` (their quotable units). */
