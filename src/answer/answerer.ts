@@ -157,9 +157,12 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     const context = followUpContext(classified.question, history);
     if (context) {
       const earlier = detectIntent(context);
-      if (earlier.kind === "clinician" && earlier.reason !== "condition") {
+      if (earlier.kind === "clinician") {
         return { kind: "reply", reply: clinicianReply(earlier.redFlag) };
       }
+      // A follow-up to a question about the visitor's own skin concern keeps its caution.
+      const concern = classified.personal ? undefined : ownConcern(context);
+      if (concern) return { ...classified, personal: personal(concern) };
     }
     return classified;
   }
@@ -182,10 +185,6 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
       case "booking":
         return { kind: "reply", reply: bookingReply() };
       case "clinician":
-        if (intent.reason === "condition" && !intent.redFlag) {
-          const concern = ownConcern(question);
-          if (concern) return { kind: "question", question, personal: personal(concern) };
-        }
         return { kind: "reply", reply: clinicianReply(intent.redFlag) };
       case "greeting":
         return { kind: "reply", reply: reply(GREETING, null) };

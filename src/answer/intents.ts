@@ -12,11 +12,7 @@ export type Intent =
   | {
       kind: "clinician";
       redFlag: boolean;
-      /**
-       * What made it personal. "condition" alone (a skin condition named with a question
-       * about what the treatment does) may be answered from the articles, with an offer of a
-       * consultation, when they cover that condition.
-       */
+      /** What made it personal ("condition": a skin condition named with what the treatment does). */
       reason: "pregnancy" | "medication" | "condition" | "symptoms" | "suitability";
     }
   /** `question` is what is left once the steering sentences are removed ("" if nothing). */
@@ -148,7 +144,10 @@ function clinicianIntent(text: string): Intent | null {
 export function ownConcern(message: string): string | null {
   const text = normalize(stripMarkup(message));
   if (!FIRST_PERSON.test(text) || !EFFICACY.test(text)) return null;
-  return (SKIN_CONCERN.exec(text) ?? CONDITION.exec(text))?.[0] ?? null;
+  // Only the concerns the treatment is for: a condition (CONDITION: eczema, active acne, an
+  // infection) is the clinician's, even when the articles mention a word of it.
+  if (CONDITION.test(text)) return null;
+  return SKIN_CONCERN.exec(text)?.[0] ?? null;
 }
 
 /** Decides what a message asks for. Clinician beats booking: safety first. */

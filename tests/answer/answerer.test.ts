@@ -199,6 +199,38 @@ describe("createAnswerer (extractive)", () => {
     });
   });
 
+  it("hands a skin condition to a clinician, without quoting the articles, and its follow-ups too", async () => {
+    const first = "I have active acne, will microneedling help?";
+    const condition = await core.answerer.answerQuestion({ message: first });
+    expect(condition).toMatchObject({
+      grounded: false,
+      citations: [],
+      handoff: { kind: "clinician" },
+    });
+    const next = await core.answerer.answerQuestion({
+      message: "how long does it last?",
+      history: [
+        { role: "visitor", text: first },
+        { role: "bot", text: condition.answer },
+      ],
+    });
+    expect(next).toMatchObject({ grounded: false, citations: [], handoff: { kind: "clinician" } });
+  });
+
+  it("keeps a follow-up to a question about the visitor's own skin concern as careful", async () => {
+    const first = "I have melasma on my forehead, is microneedling an option?";
+    const earlier = await core.answerer.answerQuestion({ message: first });
+    const next = await core.answerer.answerQuestion({
+      message: "how long does it last?",
+      history: [
+        { role: "visitor", text: first },
+        { role: "bot", text: earlier.answer },
+      ],
+    });
+    // Quoting the recovery passage to someone asking about their own melasma reads as advice.
+    expect(next.handoff?.kind).toBe("clinician");
+  });
+
   it("hands a skin condition the articles do not cover to a clinician, without quoting them", async () => {
     const reply = await core.answerer.answerQuestion({
       message: "I have rosacea on my cheeks, will microneedling help it?",

@@ -118,6 +118,8 @@ describe("ownConcern", () => {
     "does microneedling help melasma?",
     "I have melasma, what causes it?",
     "will it help with acne scars",
+    "I have active acne, will microneedling help?",
+    "I have eczema and acne scars, would this reduce them?",
   ])(
     "is null without both a concern of the visitor's own and a question of what it does: %s",
     (message) => {
