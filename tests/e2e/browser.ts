@@ -3,7 +3,9 @@
  * a context that records every console error and uncaught exception, popups included.
  */
 import { existsSync } from "node:fs";
-import type { Browser, BrowserContext } from "playwright-core";
+import axe from "axe-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -49,4 +51,30 @@ export async function watchedContext(
   });
   context.on("weberror", (error) => problems.push(`pageerror: ${error.error().message}`));
   return context;
+}
+
+/** Takes out of `problems` the console errors a test caused on purpose, checking their count. */
+export function expectProblems(problems: string[], pattern: RegExp, count: number): void {
+  const matching = problems.filter((p) => pattern.test(p));
+  expect(matching, problems.join("\n")).toHaveLength(count);
+  problems.splice(0, problems.length, ...problems.filter((p) => !pattern.test(p)));
+}
+
+/** The page's serious and critical axe-core violations. */
+export async function axeViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  // Evaluated over DevTools: the consoles' CSP (rightly) refuses an inline <script>.
+  await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => {
+    const report = await (window as unknown as { axe: typeof axe }).axe.run(document, {
+      resultTypes: ["violations"],
+    });
+    return report.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? "",
+      nodes: v.nodes.map((n) => n.target.join(" ")),
+    }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }

@@ -8,7 +8,6 @@
  * purpose and checks for.
  */
 import type { ChildProcess } from "node:child_process";
-import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildConsoles, buildWidget } from "../../web/build.js";
@@ -19,6 +18,8 @@ import {
   CHROMIUM_ARGS,
   requireChromium,
   skipWithoutChromium,
+  axeViolations,
+  expectProblems,
   watchedContext,
 } from "./browser.js";
 import { startService } from "./service-process.js";
@@ -166,29 +167,6 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
-  /** Takes out the console errors a test caused on purpose (a refused request), checking them. */
-  function expectProblems(pattern: RegExp, count: number): void {
-    const matching = problems.filter((p) => pattern.test(p));
-    expect(matching, problems.join("\n")).toHaveLength(count);
-    problems.splice(0, problems.length, ...problems.filter((p) => !pattern.test(p)));
-  }
-
-  async function axeViolations(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-    // Evaluated over DevTools: the consoles' CSP (rightly) refuses an inline <script>.
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const report = await (window as unknown as { axe: typeof axe }).axe.run(document, {
-        resultTypes: ["violations"],
-      });
-      return report.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact ?? "",
-        nodes: v.nodes.map((n) => n.target.join(" ")),
-      }));
-    });
-    return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  }
-
   // --- staff ------------------------------------------------------------------------------
 
   async function staffSignIn(path = "/staff"): Promise<void> {
@@ -304,7 +282,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await page.waitForURL(`${url}/staff?q=acne`);
     await page.getByText("Choose a conversation to read its transcript.").waitFor();
 
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("renders hostile visitor text as text everywhere: no dialog, no injected element", async () => {
@@ -365,7 +343,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       status: "contacted",
       history: [{ from: "new", to: "contacted", by: "alex" }],
     });
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("lists content gaps for a period and erases a visitor's conversation after confirmation", async () => {
@@ -432,7 +410,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       (s: { heading: string }) => s.heading === "Minimal Downtime Required",
     );
     expect(section.questions.at(-1)).toBe(QUESTION);
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.goto(`${url}/staff/conversations/${gap.sessionId}`);
     const other = page.locator(".msg.visitor").first();
@@ -483,7 +461,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       .getByText("That is a staff token. The admin console needs the admin token (ADMIN_TOKEN).")
       .waitFor();
     // The browser reports the refused request itself; nothing else may fail.
-    expectProblems(/status of 403 \(Forbidden\)/, 1);
+    expectProblems(problems, /status of 403 \(Forbidden\)/, 1);
 
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -502,7 +480,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       /is 2\.0 MB; a document may be at most 2 MB/,
     );
     expect(await documentIds()).toHaveLength(2);
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("uploads an article, re-indexes it live while chat keeps answering, and the widget cites it until it is deleted", async () => {
@@ -622,7 +600,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     expect(await page.locator(".glossary .hint").last().textContent()).toMatch(
       /^\d+ terms\. The answers use them\. These are sample terms/,
     );
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     const save = page.getByRole("button", { name: "Save glossary" });
     await glossary.fill("# my terms\nmelasma");

@@ -8,7 +8,6 @@
 import type { ChildProcess } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildConsoles } from "../../web/build.js";
@@ -20,6 +19,8 @@ import {
   CHROMIUM_ARGS,
   requireChromium,
   skipWithoutChromium,
+  axeViolations,
+  expectProblems,
   watchedContext,
 } from "./browser.js";
 import { startService, stopService } from "./service-process.js";
@@ -124,28 +125,6 @@ describe.skipIf(skip)("the admin console's question bank and booking examples in
     expect(problems).toEqual([]);
   });
 
-  /** Takes out the console errors a test caused on purpose (a refused request), checking them. */
-  function expectProblems(pattern: RegExp, count: number): void {
-    const matching = problems.filter((p) => pattern.test(p));
-    expect(matching, problems.join("\n")).toHaveLength(count);
-    problems.splice(0, problems.length, ...problems.filter((p) => !pattern.test(p)));
-  }
-
-  async function axeViolations(): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-    await page.evaluate(axe.source);
-    const violations = await page.evaluate(async () => {
-      const report = await (window as unknown as { axe: typeof axe }).axe.run(document, {
-        resultTypes: ["violations"],
-      });
-      return report.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact ?? "",
-        nodes: v.nodes.map((n) => n.target.join(" ")),
-      }));
-    });
-    return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  }
-
   async function adminSignIn(): Promise<void> {
     await page.goto(`${url}/admin`);
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
@@ -173,7 +152,7 @@ describe.skipIf(skip)("the admin console's question bank and booking examples in
       "Revitalize Your Complexion: Why Microneedling Works › Minimal Downtime Required",
     );
     expect((await downtime.inputValue()).split("\n").length).toBeGreaterThan(5);
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // A line too short is named before anything is sent.
     const before = await readFile(bankFile(), "utf8");
@@ -244,7 +223,7 @@ describe.skipIf(skip)("the admin console's question bank and booking examples in
     await expect
       .poll(() => card.locator(".bank-form .message").textContent())
       .toMatch(/changed since you opened it/);
-    expectProblems(/status of 412/, 1);
+    expectProblems(problems, /status of 412/, 1);
     expect(JSON.parse(await readFile(bankFile(), "utf8")).sections[0].questions).toContain(
       "added in the file meanwhile",
     );
@@ -278,6 +257,6 @@ describe.skipIf(skip)("the admin console's question bank and booking examples in
       requests: ["book me in", "put me down for a consult"],
       notRequests: ["how do I cancel?"],
     });
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
