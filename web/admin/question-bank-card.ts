@@ -104,16 +104,22 @@ export function questionBankCard(api: AdminApi): HTMLElement {
       `${bank?.sample ? " These are sample questions: review them for your clinic." : ""}`;
   }
 
+  /** A textarea of one question a line, with its own id. */
+  function linesEditor(name: string, className: string, lines: string[]): HTMLTextAreaElement {
+    const editor = h("textarea", {
+      name,
+      rows: rowsFor(lines.length),
+      spellcheck: "true",
+      class: className,
+    });
+    editor.id = uid(name);
+    editor.value = questionsToText(lines);
+    return editor;
+  }
+
   function sectionView(row: BankRow): SectionView {
     const label = sectionLabel(row);
-    const questions = h("textarea", {
-      name: "questions",
-      rows: rowsFor(row.questions.length),
-      spellcheck: "true",
-      class: "bank-questions",
-    });
-    questions.id = uid("questions");
-    questions.value = questionsToText(row.questions);
+    const questions = linesEditor("questions", "bank-questions", row.questions);
     const badges = h(
       "span",
       { class: "badges" },
@@ -156,14 +162,7 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     drafts: NonNullable<BankRow["drafts"]>,
   ): NonNullable<SectionView["drafts"]> {
     const label = `Drafts for ${sectionLabel(view.row)}`;
-    const text = h("textarea", {
-      name: "drafts",
-      rows: rowsFor(drafts.questions.length),
-      spellcheck: "true",
-      class: "bank-drafts-text",
-    });
-    text.id = uid("drafts");
-    text.value = questionsToText(drafts.questions);
+    const text = linesEditor("drafts", "bank-drafts-text", drafts.questions);
     const accept = h("button", { type: "button", class: "button" }, "Accept drafts");
     const discard = h("button", { type: "button", class: "button subtle" }, "Discard drafts");
     const box = h(
