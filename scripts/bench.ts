@@ -15,7 +15,7 @@ import * as prettier from "prettier";
 import { followUpContext } from "../src/answer/answerer.js";
 import { loadConfig } from "../src/config.js";
 import { loadCore } from "../src/core.js";
-import { type EvalCase, loadEvalCases } from "../src/eval/eval-cases.js";
+import { DEVELOPMENT_SETS, type EvalCase, loadEvalCases } from "../src/eval/eval-cases.js";
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from "../src/index/build-index.js";
 import { runJsonScript } from "./bench/child.js";
 import type { ScaleResult } from "./bench/index-scale.js";
@@ -37,12 +37,6 @@ import { measureWidget } from "./bench/widget.js";
 import { runScript } from "./run-script.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-/** The development sets, as `npm run fit` fits on them; the first is the project's own. */
-const DEVELOPMENT_SETS = [
-  "tests/eval/cases.jsonl",
-  "tests/eval/held-out.jsonl",
-  "tests/eval/held-out-2.jsonl",
-];
 const CASES = path.join(ROOT, "tests/eval/cases.jsonl");
 const SEED = 20261124;
 

@@ -7,17 +7,11 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig, loadDotEnv } from "../src/config.js";
 import { loadCore } from "../src/core.js";
-import { loadEvalCases } from "../src/eval/eval-cases.js";
+import { DEVELOPMENT_SETS, loadEvalCases } from "../src/eval/eval-cases.js";
 import { collectFitData } from "../src/eval/decision-data.js";
 import { crossValidate, fitDecision } from "../src/eval/fit-decision.js";
 import { DECISION_MODEL_PATH } from "../src/retrieval/decision.js";
 import { runScript } from "./run-script.js";
-
-export const DEVELOPMENT_SETS = [
-  "tests/eval/cases.jsonl",
-  "tests/eval/held-out.jsonl",
-  "tests/eval/held-out-2.jsonl",
-];
 
 await runScript(async () => {
   const { values } = parseArgs({

@@ -2,6 +2,16 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 
+/**
+ * The development sets, relative to the repository: what `npm run fit` fits the answer
+ * decision on and the bench scores; the first is the project's own. Never the blind set.
+ */
+export const DEVELOPMENT_SETS = [
+  "tests/eval/cases.jsonl",
+  "tests/eval/held-out.jsonl",
+  "tests/eval/held-out-2.jsonl",
+];
+
 /** One evaluation case; the format is documented in tests/eval/README.md. */
 export const evalCaseSchema = z.object({
   id: z.string().min(1),
