@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadEmbeddingModel } from "../../src/embeddings/embedding-model.js";
 import {
   SENTENCE_ENCODER_ID,
@@ -64,6 +64,32 @@ describe("SentenceEncoderEmbeddings", () => {
     expect(await busy).toHaveLength(MANY.length);
     expect(await waiting).toHaveLength(512);
     expect(await own.embedQuery("is a peel safe?")).toHaveLength(512);
+  });
+
+  it("embeds queries waiting together in one model call, each as if asked alone", async () => {
+    const own = await SentenceEncoderEmbeddings.load();
+    const questions = Array.from({ length: 8 }, (_, i) => `how long does redness last, case ${i}?`);
+    const alone = await encoder.embedDocuments(questions);
+    const model = (own as unknown as { model: { embed(texts: string[]): Promise<number[][]> } })
+      .model;
+    const embed = vi.spyOn(model, "embed");
+    const together = await Promise.all(questions.map((q) => own.embedQuery(q)));
+    // The first query finds the model idle; the seven asked meanwhile share the next call.
+    expect(embed.mock.calls.map(([texts]) => texts.length)).toEqual([1, 7]);
+    together.forEach((v, i) => expect(v).toEqual(alone[i]?.map((x) => expect.closeTo(x, 5))));
+  });
+
+  it("embeds the same query asked twice at once only once", async () => {
+    const own = await SentenceEncoderEmbeddings.load();
+    const model = (own as unknown as { model: { embed(texts: string[]): Promise<number[][]> } })
+      .model;
+    const embed = vi.spyOn(model, "embed");
+    const [a, b] = await Promise.all([
+      own.embedQuery("is it sore?"),
+      own.embedQuery("is it sore?"),
+    ]);
+    expect(a).toBe(b);
+    expect(embed).toHaveBeenCalledTimes(1);
   });
 
   it("embeds a text with no words as the zero vector instead of failing", async () => {
