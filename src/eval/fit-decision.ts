@@ -37,8 +37,14 @@ export const JUDGE_FEATURES = [
   "bankless",
 ];
 
-/** L2 regularisation: enough to keep the weights of correlated features tame. */
-const L2 = 0.01;
+/**
+ * L2 regularisation of the ranker and the judge. The judge's is lighter, chosen by
+ * cross-validation: 0.003 answers 211 of 272 held-out readings right against 208 for 0.01,
+ * with no unanswerable one answered. 0.001 answered 216 but refused "what is microneedling?",
+ * and below 0.001 some unanswerable ones were answered.
+ */
+const JUDGE_L2 = 0.003;
+const RANKER_L2 = 0.01;
 /** Share of the unanswerable development questions whose best probability lies below the band. */
 const BAND_QUANTILE = 0.8;
 
@@ -54,6 +60,7 @@ function fitLinear(
   rows: { features: PassageFeatures; y: 0 | 1 }[],
   features: string[],
   balance: boolean,
+  l2: number,
 ): LinearModel {
   const positives = rows.filter((r) => r.y === 1).length || 1;
   const negatives = rows.length - positives || 1;
@@ -66,7 +73,7 @@ function fitLinear(
         ? rows.length / (2 * positives)
         : rows.length / (2 * negatives),
   }));
-  const { weights, bias } = fitLogistic(examples, { l2: L2, iterations: 20_000 });
+  const { weights, bias } = fitLogistic(examples, { l2, iterations: 20_000 });
   return { features, weights: weights.map((w) => round(w)), bias: round(bias) };
 }
 
@@ -118,6 +125,7 @@ export function fitDecision(
     ),
     rankerFeatures,
     true,
+    RANKER_L2,
   );
   const tops = data.questions.map((q) => {
     const top = [...q.candidates].sort(
@@ -128,7 +136,7 @@ export function fitDecision(
   const judged = tops.flatMap((t) =>
     t.features ? [{ ...t, features: t.features, y: t.right ? (1 as const) : (0 as const) }] : [],
   );
-  const judgeLinear = fitLinear(judged, judgeFeatures, false);
+  const judgeLinear = fitLinear(judged, judgeFeatures, false, JUDGE_L2);
   const p = (f: PassageFeatures) => probability(judgeLinear, f);
   const unanswerable = judged.filter((t) => !t.answerable).map((t) => p(t.features));
   const threshold = Math.min(0.99, Math.max(...unanswerable, 0) + 0.005);
