@@ -127,14 +127,13 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
   }
 
   async function retrieve(query: RetrievalQuery): Promise<Evidence> {
-    const asked = query.context ? `${query.context}\n${query.question}` : query.question;
     // Spelling mended as the corpus writes it: "teh", "microneedlin" embed as what they mean.
-    const text = matcher.normalize(asked);
+    const question = matcher.normalize(query.question);
+    const context = query.context ? matcher.normalize(query.context) : undefined;
+    const text = context ? `${context}\n${question}` : question;
     const words = matcher.words(query.question, query.context);
     if (count === 0) return { candidates: [], judgement: "none", confidence: 0, words: [] };
-    const vector = query.context
-      ? await embedFollowUp(matcher.normalize(query.question), matcher.normalize(query.context))
-      : await embed(text);
+    const vector = context ? await embedFollowUp(question, context) : await embed(question);
 
     const rows = new Set<number>();
     const { neighbors } = index.dense.searchKnn([...vector], Math.min(CANDIDATES, count));

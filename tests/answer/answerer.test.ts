@@ -34,6 +34,22 @@ function passageOf(n: number, reply: ChatReply): string {
   return chunk.text;
 }
 
+/** Asks `first`, then `next` as the conversation's second question. */
+async function askAfter(
+  first: string,
+  next: string,
+): Promise<{ earlier: ChatReply; reply: ChatReply }> {
+  const earlier = await core.answerer.answerQuestion({ message: first });
+  const reply = await core.answerer.answerQuestion({
+    message: next,
+    history: [
+      { role: "visitor", text: first },
+      { role: "bot", text: earlier.answer },
+    ],
+  });
+  return { earlier, reply };
+}
+
 describe("createAnswerer (extractive)", () => {
   it("quotes every sentence verbatim from the passage it cites, for every question of the eval set", async () => {
     const cases = await loadEvalCases(path.join(REPO_ROOT, "tests/eval/cases.jsonl"));
@@ -84,15 +100,7 @@ describe("createAnswerer (extractive)", () => {
   });
 
   it("resolves a follow-up with the conversation so far", async () => {
-    const first = "Can it treat acne scars?";
-    const earlier = await core.answerer.answerQuestion({ message: first });
-    const reply = await core.answerer.answerQuestion({
-      message: "which kinds respond best?",
-      history: [
-        { role: "visitor", text: first },
-        { role: "bot", text: earlier.answer },
-      ],
-    });
+    const { reply } = await askAfter("Can it treat acne scars?", "which kinds respond best?");
     expect(reply.grounded).toBe(true);
     expect(reply.answer).toMatch(/rolling or boxcar/);
   });
@@ -218,15 +226,10 @@ describe("createAnswerer (extractive)", () => {
   });
 
   it("keeps a follow-up to a question about the visitor's own skin concern as careful", async () => {
-    const first = "I have melasma on my forehead, is microneedling an option?";
-    const earlier = await core.answerer.answerQuestion({ message: first });
-    const next = await core.answerer.answerQuestion({
-      message: "how long does it last?",
-      history: [
-        { role: "visitor", text: first },
-        { role: "bot", text: earlier.answer },
-      ],
-    });
+    const { reply: next } = await askAfter(
+      "I have melasma on my forehead, is microneedling an option?",
+      "how long does it last?",
+    );
     // Quoting the recovery passage to someone asking about their own melasma reads as advice.
     expect(next.handoff?.kind).toBe("clinician");
   });
@@ -284,15 +287,8 @@ describe("createAnswerer (extractive)", () => {
   ])(
     "keeps a follow-up to the visitor's own situation with the clinician: %s / %s",
     async (first, next, red) => {
-      const earlier = await core.answerer.answerQuestion({ message: first });
+      const { earlier, reply } = await askAfter(first, next);
       expect(earlier.handoff?.kind).toBe("clinician");
-      const reply = await core.answerer.answerQuestion({
-        message: next,
-        history: [
-          { role: "visitor", text: first },
-          { role: "bot", text: earlier.answer },
-        ],
-      });
       expect(reply).toMatchObject({
         grounded: false,
         citations: [],
