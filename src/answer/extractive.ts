@@ -7,9 +7,13 @@ const SNIPPET_CHARS = 300;
 const MAX_ANSWER_CHARS = 600;
 /** A sentence joins the lead sentence when it scores at least this share of it. */
 const RELATIVE_FLOOR = 0.8;
-/** Sentences that lean on the one before ("These typically resolve…") bring it along. */
+/**
+ * Sentences that point back to the one before ("These typically resolve…", "As a result…")
+ * bring it along. An additive connective ("Furthermore, it can help…") does not: the
+ * sentence reads on its own, and the one before is often about something else.
+ */
 const LEANS_ON_PREVIOUS =
-  /^(these|this|they|that|those|such|furthermore|moreover|also|additionally|simultaneously|however|as a result|in addition|by (doing|creating|reinforcing|stimulating|jump-starting) (so|this|these))\b/i;
+  /^(these|this|they|that|those|such|as a result|by (doing|creating|reinforcing|stimulating|jump-starting) (so|this|these))\b/i;
 
 /** The passage cut to about 300 characters at a word boundary. */
 export function snippetOf(text: string): string {

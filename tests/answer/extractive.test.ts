@@ -94,6 +94,15 @@ describe("sentencesToQuote", () => {
   });
 });
 
+it("does not bring along the sentence before an additive connective, which reads on its own", () => {
+  const quoted = sentencesToQuote([
+    sentence(0, "This method is particularly effective for depressed acne scars.", 0.3),
+    sentence(1, "Furthermore, it can help regulate melanocyte activity.", 0.8, ["melanocyt"]),
+    sentence(2, "Moreover, the results last.", 0.2),
+  ]);
+  expect(quoted.map((s) => s.order)).toEqual([1]);
+});
+
 describe("composeExtractiveAnswer", () => {
   it("quotes the best passage verbatim, a [n] after every sentence, and a list whole with its lead-in", () => {
     const found = composeExtractiveAnswer([
