@@ -35,8 +35,11 @@ export async function draftQuestions(config: Config, log: (line: string) => void
   log(`Drafting questions with ${llm.model} for the sections that have none…`);
   const summary = await suggestQuestions({
     model: createChatModel(llm),
-    store: createQuestionBankStore({ corpusDir: config.corpusDir }),
-    sections: await listCorpusSections(config.corpusDir),
+    store: createQuestionBankStore({
+      corpusDir: config.corpusDir,
+      clinicProfilePath: config.clinicProfilePath,
+    }),
+    sections: await listCorpusSections(config.corpusDir, config.clinicProfilePath),
     timeoutMs: llm.timeoutMs,
     onSection: (section, outcome) =>
       log(

@@ -39,6 +39,7 @@ export interface Core {
 export function buildOptions(config: Config, model: EmbeddingModel): BuildOptions {
   return {
     corpusDir: config.corpusDir,
+    clinicProfilePath: config.clinicProfilePath,
     indexDir: config.indexDir,
     cacheDir: config.embeddingCacheDir,
     model,

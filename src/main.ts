@@ -78,7 +78,10 @@ async function main(): Promise<void> {
   });
   // The question bank is written by admins, by drafting and by staff filing questions: one
   // store for all of them, so their changes queue instead of overwriting each other.
-  const questions = createQuestionBankStore({ corpusDir: config.corpusDir });
+  const questions = createQuestionBankStore({
+    corpusDir: config.corpusDir,
+    clinicProfilePath: config.clinicProfilePath,
+  });
   // Staff console: sessions signed with SESSION_SECRET (generated per process in development,
   // so a restart signs staff out), live updates, erasure, filing questions and the audit log.
   const staff = createStaffConsole({
@@ -151,6 +154,7 @@ async function main(): Promise<void> {
       adminToken: tokens.admin,
       staffTokens: tokens.staff,
       corpusDir: config.corpusDir,
+      clinicProfilePath: config.clinicProfilePath,
       index: () => state.core?.index,
       reindexer,
       questions,

@@ -170,7 +170,7 @@ describe("the service from src/main.ts, through one data folder's life", () => {
 
       const health = await getJson(`${url}/healthz`);
       expect(health.status).toBe(200);
-      expect(health.body).toMatchObject({ status: "ok", index: { documents: 2 } });
+      expect(health.body).toMatchObject({ status: "ok", index: { documents: 3 } });
       const chat = await postJson(`${url}/api/chat`, { message: "Does it help acne scars?" });
       expect(chat.status).toBe(200);
       expect(chat.body).toMatchObject({ grounded: true, source: "extractive" });
@@ -280,7 +280,7 @@ describe("starting src/main.ts", () => {
         { file: "empty.md", reason: expect.stringMatching(/empty/) },
       ]);
       const health = await getJson(`${url}/healthz`);
-      expect(health.body.index.documents).toBe(1);
+      expect(health.body.index.documents).toBe(2);
       expect(await stop(service)).toEqual({ code: 0, signal: null });
     },
     START_TEST_MS,

@@ -25,6 +25,8 @@ export interface AdminRouteDeps {
   /** Staff tokens are recognised only to refuse them with 403 rather than 401. */
   staffTokens: readonly { name: string; token: string }[];
   corpusDir: string;
+  /** The clinic profile, from which the "Contact and opening hours" page is generated. */
+  clinicProfilePath?: string;
   index: () => SearchIndex | undefined;
   reindexer: Reindexer;
   /** The question bank file, shared with the staff routes that file questions into it. */
@@ -133,7 +135,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   });
 
   router.get("/api/admin/documents", async (_req, res) => {
-    res.json(await listDocuments(deps.corpusDir, deps.index()));
+    res.json(await listDocuments(deps.corpusDir, deps.index(), deps.clinicProfilePath));
   });
 
   router.put("/api/admin/documents/:docId", json, raw, async (req, res) => {

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DOC_ID_PATTERN, docIdFromFileName } from "../content/doc-id.js";
+import { addClinicPage } from "../content/clinic-page.js";
 import { isArticleCandidate, loadCorpus, parseDocument } from "../content/load-corpus.js";
+import type { SourceDocument } from "../content/types.js";
 import { AppError } from "../errors.js";
 import type { SearchIndex } from "../index/search-index.js";
 
@@ -20,6 +22,8 @@ export interface DocumentListing {
   bytes: number;
   /** Passages in the index in service; null when the document is not indexed yet. */
   chunks: number | null;
+  /** Generated at each re-index from another file (the clinic profile): edit that file instead. */
+  generated: boolean;
 }
 
 export type DocumentUpload =
@@ -39,12 +43,24 @@ async function filesOf(corpusDir: string, docId: string): Promise<string[]> {
   return names.filter((name) => isArticleCandidate(name) && docIdFromFileName(name) === docId);
 }
 
-/** The corpus documents, with their size and how many passages the index in service has of each. */
+/**
+ * The corpus documents (and the page generated from the clinic profile), with their size and
+ * how many passages the index in service has of each.
+ */
 export async function listDocuments(
   corpusDir: string,
   index: SearchIndex | undefined,
+  /** The clinic profile, whose generated page is listed too. */
+  clinicProfilePath?: string,
 ): Promise<{ documents: DocumentListing[]; skipped: { file: string; reason: string }[] }> {
-  const { documents, skipped } = await loadCorpus(corpusDir);
+  const corpus = await loadCorpus(corpusDir);
+  if (clinicProfilePath && corpus.documents.length > 0) {
+    await addClinicPage(clinicProfilePath, corpus);
+  }
+  const { documents, skipped } = corpus;
+  // The corpus folder holds no file of the profile's name that is an article.
+  const generated = (doc: SourceDocument) =>
+    clinicProfilePath !== undefined && doc.file === path.basename(clinicProfilePath);
   const chunks = new Map<string, number>();
   for (const chunk of index?.chunks ?? [])
     chunks.set(chunk.docId, (chunks.get(chunk.docId) ?? 0) + 1);
@@ -57,7 +73,10 @@ export async function listDocuments(
       url: doc.url ?? null,
       updated: doc.updated ?? null,
       sample: doc.sample,
-      bytes: (await stat(path.join(corpusDir, doc.file))).size,
+      bytes: generated(doc)
+        ? Buffer.byteLength(doc.source)
+        : (await stat(path.join(corpusDir, doc.file))).size,
+      generated: generated(doc),
       // A changed file is not what the index holds: show it as waiting for a re-index.
       chunks: indexed.has(`${doc.docId}\0${doc.contentHash}`) ? (chunks.get(doc.docId) ?? 0) : null,
     })),

@@ -9,13 +9,20 @@ function contact(clinic: ClinicProfile): string {
   return `${clinic.name} on ${clinic.phone} or ${clinic.email}`;
 }
 
+/** "Monday to Friday 9:00 to 18:00 and Saturday 10:00 to 14:00" */
+function openingHours(clinic: ClinicProfile): string {
+  const lines = clinic.openingHours.map((line) => `${line.days} ${line.hours}`);
+  return lines.length > 1 ? `${lines.slice(0, -1).join(", ")} and ${lines.at(-1)}` : `${lines[0]}`;
+}
+
+/** Follows `BOOKING_ANSWER`, so it does not say again that it can help. */
 export function bookingHandoff(clinic: ClinicProfile, bookingUrl?: string): Handoff {
   const url = bookingUrl ?? clinic.bookingUrl;
   return {
     kind: "booking",
     message:
-      "I'd be glad to help you book a consultation. Leave your details in the booking form and " +
-      `our team will contact you to confirm a time. You can also reach ${contact(clinic)}.`,
+      "Leave your details in the booking form and our team will contact you to confirm a time. " +
+      `We are open ${openingHours(clinic)}. You can also reach ${contact(clinic)}.`,
     ...(url ? { bookingUrl: url } : {}),
   };
 }

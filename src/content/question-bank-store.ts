@@ -37,12 +37,16 @@ export interface QuestionBankStore {
    * overwritten this way: `AppError("conflict")` says to fix it first.
    */
   update<T>(change: (bank: QuestionBank) => { bank?: QuestionBank; result: T }): Promise<T>;
-  /** The sections of the articles in the corpus folder now. */
+  /** The sections of the articles in the corpus folder now (and of the clinic's page). */
   sections(): Promise<CorpusSection[]>;
 }
 
-export function createQuestionBankStore(options: { corpusDir: string }): QuestionBankStore {
-  const { corpusDir } = options;
+export function createQuestionBankStore(options: {
+  corpusDir: string;
+  /** The clinic profile, whose generated page has sections too. */
+  clinicProfilePath?: string;
+}): QuestionBankStore {
+  const { corpusDir, clinicProfilePath } = options;
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after every write queued before it. */
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
@@ -87,7 +91,7 @@ export function createQuestionBankStore(options: { corpusDir: string }): Questio
         if (bank) await write(bank);
         return result;
       }),
-    sections: () => listCorpusSections(corpusDir),
+    sections: () => listCorpusSections(corpusDir, clinicProfilePath),
   };
 }
 

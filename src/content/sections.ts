@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { chunkDocument } from "./chunk.js";
+import { addClinicPage } from "./clinic-page.js";
 import { loadCorpus } from "./load-corpus.js";
 import type { Chunk } from "./types.js";
 
@@ -57,9 +58,19 @@ export function sectionsOfChunks(chunks: readonly Chunk[]): CorpusSection[] {
   });
 }
 
-/** Every section of the usable documents in the corpus folder, documents sorted by id. */
-export async function listCorpusSections(corpusDir: string): Promise<CorpusSection[]> {
-  const { documents } = await loadCorpus(corpusDir);
+/**
+ * Every section of the usable documents in the corpus folder, with the page generated from
+ * the clinic profile when one is given, documents sorted by id.
+ */
+export async function listCorpusSections(
+  corpusDir: string,
+  clinicProfilePath?: string,
+): Promise<CorpusSection[]> {
+  const corpus = await loadCorpus(corpusDir);
+  if (clinicProfilePath && corpus.documents.length > 0) {
+    await addClinicPage(clinicProfilePath, corpus);
+  }
+  const { documents } = corpus;
   const chunks = await Promise.all(documents.map((doc) => chunkDocument(doc)));
   return sectionsOfChunks(chunks.flat());
 }

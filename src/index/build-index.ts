@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { chunkDocument, DEFAULT_CHUNK_CHARS } from "../content/chunk.js";
+import { addClinicPage } from "../content/clinic-page.js";
 import { loadCorpus } from "../content/load-corpus.js";
 import { GLOSSARY_FILE, type Glossary, loadGlossary } from "../content/glossary.js";
 import {
@@ -41,6 +42,8 @@ export interface BuildProgress {
 
 export interface BuildOptions {
   corpusDir: string;
+  /** The clinic profile, built into the "Contact and opening hours" page (none when unset). */
+  clinicProfilePath?: string;
   /** DATA_DIR/index */
   indexDir: string;
   /** Where embeddings are cached between builds (DATA_DIR/cache/embeddings). */
@@ -158,8 +161,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const progress = options.onProgress ?? (() => {});
 
   const { documents, skipped } = await loadCorpus(options.corpusDir);
-  const side = await loadSideContent(options.corpusDir, skipped);
-  progress({ phase: "load", done: documents.length, total: documents.length });
   if (documents.length === 0) {
     const reasons = skipped.map((s) => `${s.file}: ${s.reason}`).join("; ");
     throw new AppError(
@@ -168,6 +169,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       { details: { skipped } },
     );
   }
+  if (options.clinicProfilePath) {
+    await addClinicPage(options.clinicProfilePath, { documents, skipped });
+  }
+  const side = await loadSideContent(options.corpusDir, skipped);
+  progress({ phase: "load", done: documents.length, total: documents.length });
   const chunks: Chunk[] = (
     await Promise.all(documents.map((doc) => chunkDocument(doc, { maxChars: chunkChars })))
   ).flat();

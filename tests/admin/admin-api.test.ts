@@ -82,9 +82,13 @@ async function startAdminService(): Promise<AdminService> {
       adminToken: ADMIN,
       staffTokens: [{ name: "alex", token: STAFF }],
       corpusDir,
+      clinicProfilePath: path.join(corpusDir, "clinic.json"),
       index: () => state.core.index,
       reindexer,
-      questions: createQuestionBankStore({ corpusDir }),
+      questions: createQuestionBankStore({
+        corpusDir,
+        clinicProfilePath: path.join(corpusDir, "clinic.json"),
+      }),
     },
   };
   const server: Server = createServer(createApp(deps));
@@ -177,6 +181,16 @@ describe("documents", () => {
       chunks: base.index.chunks.filter((c) => c.docId === "microneedling-benefits").length,
     });
     expect(article.bytes).toBeGreaterThan(5000);
+    expect(article.generated).toBe(false);
+    // The page generated from the clinic profile is listed, indexed, as generated.
+    expect(
+      body.documents.find((d: { docId: string }) => d.docId === "contact-and-opening-hours"),
+    ).toMatchObject({
+      title: "Contact and opening hours",
+      file: "clinic.json",
+      generated: true,
+      chunks: base.index.chunks.filter((c) => c.docId === "contact-and-opening-hours").length,
+    });
   });
 
   it("adds a document from JSON, replaces it, and shows it as not indexed until a re-index", async () => {
@@ -356,7 +370,7 @@ describe("re-index", () => {
     chatting = false;
     await chatter;
     expect(job.state).toBe("done");
-    expect(job.stats).toMatchObject({ documents: 3 });
+    expect(job.stats).toMatchObject({ documents: 4 });
     expect(job.stats.embedded).toBeLessThan(job.stats.chunks);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -372,7 +386,7 @@ describe("re-index", () => {
     ).toBe(false);
 
     const index = await request(`${service.url}/api/admin/index`, "GET");
-    expect(index.body.index).toMatchObject({ documents: 2, embeddingModel: base.model.modelId });
+    expect(index.body.index).toMatchObject({ documents: 3, embeddingModel: base.model.modelId });
     expect(index.body.jobs).toHaveLength(2);
     expect(index.body.jobs[0]).toMatchObject({ state: "done", requestedBy: "admin" });
   });

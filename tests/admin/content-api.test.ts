@@ -44,7 +44,10 @@ let cleanup: () => Promise<void>;
 let fake: FakeOpenAI;
 
 async function start(drafting: "none" | "fake" = "none"): Promise<void> {
-  const questions = createQuestionBankStore({ corpusDir });
+  const questions = createQuestionBankStore({
+    corpusDir,
+    clinicProfilePath: path.join(corpusDir, "clinic.json"),
+  });
   service = await startTestService({
     core: undefined,
     dataDir: path.join(corpusDir, "..", "data"),
@@ -137,13 +140,13 @@ describe("GET and PUT /api/admin/questions", () => {
     const { status, body, headers } = await call("GET", "/api/admin/questions");
     expect(status).toBe(200);
     expect(body.bank.sample).toBe(true);
-    expect(body.bank.sections).toHaveLength(19);
+    expect(body.bank.sections).toHaveLength(24);
     expect(body.problem).toBeUndefined();
     expect(body.drafting).toBe(false);
     expect(headers.get("etag")).toBe(`"${body.version}"`);
     expect(body.version).toMatch(/^[0-9a-f]{64}$/);
 
-    const sections = await listCorpusSections(corpusDir);
+    const sections = await listCorpusSections(corpusDir, path.join(corpusDir, "clinic.json"));
     expect(body.sections).toHaveLength(sections.length);
     expect(body.sections).toContainEqual({
       docId: "chemical-peels",
@@ -229,7 +232,7 @@ describe("GET and PUT /api/admin/questions", () => {
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe("precondition_failed");
     expect(stale.body.error.message).toMatch(/changed since you opened it/);
-    expect(JSON.parse(await readFile(bankFile(), "utf8")).sections).toHaveLength(19);
+    expect(JSON.parse(await readFile(bankFile(), "utf8")).sections).toHaveLength(24);
 
     const fresh = await call("PUT", "/api/admin/questions", bank, {
       "if-match": `"${other.body.version}"`,
@@ -274,7 +277,7 @@ describe("POST /api/admin/questions/drafts", () => {
 
     const response = await call("POST", "/api/admin/questions/drafts", {});
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ drafted: 2, cached: 0, withQuestions: 19, empty: [] });
+    expect(response.body).toEqual({ drafted: 2, cached: 0, withQuestions: 24, empty: [] });
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests.every((r) => r.stream)).toBe(true);
 
@@ -297,7 +300,7 @@ describe("POST /api/admin/questions/drafts", () => {
       expect.objectContaining({ heading: "How long a peel takes", questions: [] }),
     ]);
     // The sections with questions kept theirs.
-    expect(after.body.bank.sections).toHaveLength(21);
+    expect(after.body.bank.sections).toHaveLength(26);
 
     // Drafted from the current text already: nothing to ask again.
     fake.requests.length = 0;

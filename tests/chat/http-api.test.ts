@@ -42,7 +42,7 @@ describe("GET /healthz", () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({
       status: "ok",
-      index: { documents: 2, chunks: core.index.chunks.length, embeddings: core.model.modelId },
+      index: { documents: 3, chunks: core.index.chunks.length, embeddings: core.model.modelId },
     });
     expect(Date.parse(body.index.builtAt)).not.toBeNaN();
   });
@@ -393,5 +393,31 @@ describe("hardening", () => {
       expect(page.body).toContain(`id="${chunk.anchor}"`);
     }
     expect((await getJson(`${service.url}/articles/nope`)).status).toBe(404);
+  });
+
+  it("answers the clinic's facts from the page generated from its profile, and serves that page", async () => {
+    const { body } = await postJson(`${service.url}/api/chat`, {
+      message: "what are your opening hours",
+    });
+    expect(body.grounded).toBe(true);
+    expect(body.citations[0]).toMatchObject({
+      docId: "contact-and-opening-hours",
+      section: "Opening hours",
+      url: "/articles/contact-and-opening-hours#opening-hours",
+    });
+    expect(body.answer).toContain("Saturday: 10:00 to 14:00");
+    const page = await getJson(`${service.url}/articles/contact-and-opening-hours`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("1 Example Street, London, EX1 1AA");
+    expect(page.body).toContain('id="opening-hours"');
+  });
+
+  it("tells a visitor asking to book when the clinic is open, without saying twice that it can help", async () => {
+    const { body } = await postJson(`${service.url}/api/chat`, {
+      message: "can I book for Saturday?",
+    });
+    expect(body.handoff.kind).toBe("booking");
+    expect(body.handoff.message).toContain("Saturday 10:00 to 14:00");
+    expect(`${body.answer} ${body.handoff.message}`.match(/help you book/g)).toHaveLength(1);
   });
 });

@@ -394,7 +394,11 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await choice.locator("optgroup").first().waitFor({ state: "attached" });
     expect(
       await choice.locator("optgroup").evaluateAll((g) => g.map((e) => e.getAttribute("label"))),
-    ).toEqual(["Booking and Consultations", "Revitalize Your Complexion: Why Microneedling Works"]);
+    ).toEqual([
+      "Booking and Consultations",
+      "Contact and opening hours",
+      "Revitalize Your Complexion: Why Microneedling Works",
+    ]);
     await choice.selectOption({ label: "Minimal Downtime Required" });
     await visitor.getByRole("button", { name: "File question" }).click();
     await visitor
@@ -448,6 +452,11 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await page.locator("table.documents tbody tr").first().waitFor();
   }
 
+  const ARTICLES = [
+    "booking-and-consultations",
+    "contact-and-opening-hours",
+    "microneedling-benefits",
+  ];
   const documentIds = () =>
     page
       .locator("table.documents tbody tr")
@@ -465,7 +474,13 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
 
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(documentIds).toEqual(["booking-and-consultations", "microneedling-benefits"]);
+    await expect.poll(documentIds).toEqual(ARTICLES);
+    // The page generated from the clinic profile can be viewed, not replaced or deleted here.
+    const generated = page.locator('tr[data-doc="contact-and-opening-hours"]');
+    expect(await generated.textContent()).toContain("Generated from clinic.json");
+    expect(await generated.getByRole("link", { name: "View" }).count()).toBe(1);
+    expect(await generated.getByRole("button").count()).toBe(0);
+    await expect.poll(() => page.locator(".card .message[data-tone=info]").isHidden()).toBe(true);
 
     const upload = async (name: string, mimeType: string, buffer: Buffer) => {
       await page.getByLabel("File", { exact: true }).setInputFiles({ name, mimeType, buffer });
@@ -479,7 +494,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     expect(await upload("huge.txt", "text/plain", Buffer.alloc(2 * 1024 * 1024 + 1, "a"))).toMatch(
       /is 2\.0 MB; a document may be at most 2 MB/,
     );
-    expect(await documentIds()).toHaveLength(2);
+    expect(await documentIds()).toEqual(ARTICLES);
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -537,10 +552,10 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       ]),
     );
     expect(progress.at(-1)).toMatch(
-      /^Done: 3 documents, \d+ passages \(\d+ embedded, \d+ reused\)/,
+      /^Done: 4 documents, \d+ passages \(\d+ embedded, \d+ reused\)/,
     );
     await expect.poll(() => row.textContent()).not.toContain("Not indexed");
-    await expect.poll(() => page.locator(".stats").textContent()).toContain("Documents3");
+    await expect.poll(() => page.locator(".stats").textContent()).toContain("Documents4");
     await page.getByText("Past re-index jobs").click();
     expect(await page.locator(".history-box tbody tr").first().textContent()).toMatch(/adminDone/);
 
@@ -574,11 +589,11 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await row.waitFor();
     await page.getByRole("button", { name: "Delete Cryotherapy for Skin Tags" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete document" }).click();
-    await expect.poll(documentIds).toEqual(["booking-and-consultations", "microneedling-benefits"]);
+    await expect.poll(documentIds).toEqual(ARTICLES);
     expect(await page.locator(".card .message[data-tone=info]").textContent()).toMatch(
       /1 document deleted since the last re-index/,
     );
-    expect((await reindex()).at(-1)).toMatch(/^Done: 2 documents/);
+    expect((await reindex()).at(-1)).toMatch(/^Done: 3 documents/);
 
     expect(await askWidget()).toEqual([]);
     const after = await ask(url, CRYO_QUESTION);
@@ -586,7 +601,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       "cryotherapy-skin-tags",
     );
     const index = await getJson(`${url}/api/admin/index`, adminAuth);
-    expect(index.body.index.documents).toBe(2);
+    expect(index.body.index.documents).toBe(3);
     expect(index.body.jobs.slice(0, 2).map((j: { state: string }) => j.state)).toEqual([
       "done",
       "done",

@@ -16,7 +16,7 @@ import { loadCore } from "../../src/core.js";
 
 /** section@1 floors, a few points under what the shipped engine reaches (README). */
 const FLOORS: [file: string, sectionAt1: number][] = [
-  ["tests/eval/cases.jsonl", 0.82],
+  ["tests/eval/cases.jsonl", 0.8],
   ["tests/eval/held-out.jsonl", 0.88],
   ["tests/eval/held-out-2.jsonl", 0.72],
 ];

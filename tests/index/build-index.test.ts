@@ -68,6 +68,7 @@ describe("buildIndex", () => {
 
   const options = () => ({
     corpusDir,
+    clinicProfilePath: path.join(corpusDir, "clinic.json"),
     indexDir: path.join(dir, "data", "index"),
     cacheDir: path.join(dir, "data", "cache"),
     model,
@@ -77,7 +78,8 @@ describe("buildIndex", () => {
 
   it("builds, saves and loads an index whose rows line up with its passages", async () => {
     const summary = await buildIndex(options());
-    expect(summary.documents).toBe(2);
+    // The two articles and the page generated from the clinic profile.
+    expect(summary.documents).toBe(3);
     expect(summary.chunks).toBeGreaterThan(10);
 
     const index = await loadIndex(options().indexDir, { expectModel: model.modelId });
@@ -87,7 +89,7 @@ describe("buildIndex", () => {
       formatVersion: 2,
       embeddingModel: model.modelId,
       dimensions: 64,
-      documents: 2,
+      documents: 3,
       chunks: summary.chunks,
     });
     // Every distinct text went to the model once, and nothing else did.
@@ -304,8 +306,44 @@ describe("buildIndex", () => {
     await writeFile(path.join(corpusDir, "empty.md"), "   \n");
     await writeFile(path.join(corpusDir, "notes.pdf"), "%PDF-1.4");
     const summary = await buildIndex(options());
-    expect(summary.documents).toBe(2);
+    expect(summary.documents).toBe(3);
     expect(summary.skipped.map((s) => s.file).sort()).toEqual(["empty.md", "notes.pdf"]);
+  });
+
+  it("builds the page generated from the clinic profile, and names a broken profile or a clash", async () => {
+    const built = await buildIndex(options());
+    const index = await loadIndex(options().indexDir);
+    expect(index.documents.map((d) => d.docId)).toContain("contact-and-opening-hours");
+    expect(
+      index.chunks.filter((c) => c.docId === "contact-and-opening-hours").map((c) => c.section),
+    ).toEqual(expect.arrayContaining(["Opening hours", "Where to find us", "Phone and email"]));
+    // Its bank questions found their sections.
+    expect(built.skipped).toEqual([]);
+    expect(index.bank.items.some((q) => q.docId === "contact-and-opening-hours")).toBe(true);
+
+    await writeFile(path.join(corpusDir, "clinic.json"), '{"name": "Lumen"');
+    const broken = await buildIndex(options());
+    expect(broken.documents).toBe(2);
+    expect(broken.skipped).toContainEqual({
+      file: "clinic.json",
+      reason: expect.stringMatching(/invalid JSON/),
+    });
+
+    await copyCorpus(dir);
+    await writeFile(
+      path.join(corpusDir, "contact-and-opening-hours.md"),
+      "# Contact us\n\nRing the front desk.\n",
+    );
+    const clash = await buildIndex(options());
+    expect(clash.documents).toBe(3);
+    expect(clash.skipped).toContainEqual({
+      file: "clinic.json",
+      reason: expect.stringMatching(/corpus has its own document "contact-and-opening-hours"/),
+    });
+    const own = await loadIndex(options().indexDir);
+    expect(own.documents.find((d) => d.docId === "contact-and-opening-hours")?.title).toBe(
+      "Contact us",
+    );
   });
 
   it("fails, naming the reasons, when nothing usable is left", async () => {

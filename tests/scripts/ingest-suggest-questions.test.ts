@@ -86,10 +86,10 @@ describe("npm run ingest -- --suggest-questions", () => {
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Indexed 3 documents/m);
+    expect(result.stdout).toMatch(/^Indexed 4 documents/m);
     expect(result.stdout).toContain("drafted: Chemical Peels › Chemical Peels");
     expect(result.stdout).toMatch(
-      /^Drafted questions for 1 section \(0 already drafted from their current text, 19 with questions, 0 without a usable draft\)\./m,
+      /^Drafted questions for 1 section \(0 already drafted from their current text, 24 with questions, 0 without a usable draft\)\./m,
     );
     expect(fake.requests).toHaveLength(1);
     const bank = JSON.parse(await readFile(path.join(corpusDir, "questions.json"), "utf8"));

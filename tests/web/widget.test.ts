@@ -208,6 +208,7 @@ describe("widget", () => {
     expect(w.$<HTMLAnchorElement>('.handoff a[href^="mailto:"]')?.textContent).toBe(
       "hello@clinic.example",
     );
+    expect(handoff?.textContent).toContain("1 Example Street");
     w.button("Request a call back")?.click();
     const inputs = w.$$(".handoff form input") as HTMLInputElement[];
     expect(inputs.map((i) => i.name)).toEqual(["name", "email", "phone", "consent"]);

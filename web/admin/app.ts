@@ -461,7 +461,13 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
                 {},
                 h("span", { class: "doc-title" }, doc.title),
                 doc.sample ? h("span", { class: "badge" }, "Sample") : null,
-                h("span", { class: "doc-file muted small" }, doc.file),
+                h(
+                  "span",
+                  { class: "doc-file muted small" },
+                  doc.generated
+                    ? `Generated from ${doc.file}: edit that file to change it`
+                    : doc.file,
+                ),
               ),
               h("td", {}, formatDate(doc.updated)),
               h(
@@ -490,8 +496,7 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
                         },
                         "View",
                       ),
-                  replace,
-                  remove,
+                  ...(doc.generated ? [] : [replace, remove]),
                 ),
               ),
             );

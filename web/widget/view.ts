@@ -375,6 +375,7 @@ export function mountWidget(options: MountOptions): MountedWidget {
         { class: "contact" },
         h("li", {}, icon("phone", 16), h("a", { href: `tel:${tel}` }, profile.phone)),
         h("li", {}, icon("mail", 16), h("a", { href: `mailto:${profile.email}` }, profile.email)),
+        h("li", {}, icon("pin", 16), h("span", {}, profile.address)),
         h(
           "li",
           {},

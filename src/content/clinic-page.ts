@@ -1,0 +1,96 @@
+/**
+ * The clinic profile as a page of its own: "Contact and opening hours", generated from
+ * `clinic.json` at every index build, so that "are you open on Saturday?" or "where are you
+ * based?" is answered from the clinic's own facts and cited like any article, and an edit to
+ * the profile reaches answers with the next re-index.
+ */
+import path from "node:path";
+import { type ClinicProfile, loadClinicProfile } from "./clinic.js";
+import { parseDocument } from "./load-corpus.js";
+import type { SkippedFile, SourceDocument } from "./types.js";
+
+/** The page's document id (and its address, `/articles/contact-and-opening-hours`). */
+export const CLINIC_PAGE_ID = "contact-and-opening-hours";
+export const CLINIC_PAGE_TITLE = "Contact and opening hours";
+/** The page's sections, for the question bank (`corpus/questions.json`) to name. */
+export const CLINIC_PAGE_SECTIONS = {
+  hours: "Opening hours",
+  address: "Where to find us",
+  contact: "Phone and email",
+  urgent: "If something is wrong after a treatment",
+} as const;
+
+/** Profile values are the clinic's text, not Markdown: `*` or `[` in a name stays literal. */
+function literal(value: string): string {
+  return value.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
+}
+
+/** The page's Markdown source, every fact written as a sentence that reads on its own. */
+export function clinicPageMarkdown(profile: ClinicProfile): string {
+  const name = literal(profile.name);
+  const s = CLINIC_PAGE_SECTIONS;
+  return [
+    "---",
+    `title: ${JSON.stringify(CLINIC_PAGE_TITLE)}`,
+    `sample: ${profile.sample}`,
+    "---",
+    "",
+    `# ${CLINIC_PAGE_TITLE}`,
+    "",
+    `How to contact ${name}, where it is based and when it is open.`,
+    "",
+    `## ${s.hours}`,
+    "",
+    `${name} is open at these times:`,
+    "",
+    ...profile.openingHours.map((line) => `- ${literal(line.days)}: ${literal(line.hours)}`),
+    "",
+    "Outside these times the clinic is closed.",
+    "",
+    `## ${s.address}`,
+    "",
+    `The address of ${name} is ${literal(profile.address)}.`,
+    "",
+    `## ${s.contact}`,
+    "",
+    `To contact the clinic, phone ${literal(profile.phone)} or email ${literal(profile.email)}.`,
+    "",
+    `## ${s.urgent}`,
+    "",
+    literal(profile.urgentCare),
+    "",
+  ].join("\n");
+}
+
+/**
+ * The generated page as a document, parsed exactly as a corpus file would be; its `file` is
+ * the profile's, which is what an admin edits to change it.
+ */
+export function clinicPage(profile: ClinicProfile, file = "clinic.json"): SourceDocument {
+  return { ...parseDocument(`${CLINIC_PAGE_ID}.md`, clinicPageMarkdown(profile)), file };
+}
+
+/**
+ * Adds the page generated from the clinic profile to a loaded corpus, in id order. A broken
+ * profile, or a corpus file that already uses the page's id, leaves it out with the reason.
+ */
+export async function addClinicPage(
+  profilePath: string,
+  corpus: { documents: SourceDocument[]; skipped: SkippedFile[] },
+): Promise<void> {
+  const file = path.basename(profilePath);
+  if (corpus.documents.some((d) => d.docId === CLINIC_PAGE_ID)) {
+    corpus.skipped.push({
+      file,
+      reason: `its page is not generated: the corpus has its own document "${CLINIC_PAGE_ID}"`,
+    });
+    return;
+  }
+  try {
+    corpus.documents.push(clinicPage(await loadClinicProfile(profilePath), file));
+  } catch (error) {
+    corpus.skipped.push({ file, reason: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  corpus.documents.sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0));
+}
