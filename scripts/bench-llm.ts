@@ -93,6 +93,7 @@ await runScript(async () => {
     const verifier = createSentenceVerifier(
       core.model.embeddings,
       evidence.candidates.slice(0, PASSAGES),
+      { rarity: (word) => core.model.wordRarity(word) },
     );
     const sentences = [
       "It is particularly effective for depressed acne scars such as rolling or boxcar scars [1].",

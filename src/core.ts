@@ -143,6 +143,7 @@ function assemble(parts: CoreParts): Core {
           steps: createAnswerSteps(answererDeps),
           model: llm.model,
           embeddings: model.embeddings,
+          wordRarity: (word) => model.wordRarity(word),
           clinicName: clinic.name,
           timeoutMs: config.llm.timeoutMs,
           breaker: llm.breaker,

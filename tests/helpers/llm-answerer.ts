@@ -28,6 +28,7 @@ export function llmAnswererFor(
       maxTokens: 400,
     }),
     embeddings: core.model.embeddings,
+    wordRarity: (word) => core.model.wordRarity(word),
     clinicName: core.clinic.name,
     breaker: options.breaker ?? createCircuitBreaker({ failureThreshold: 100 }),
     timeoutMs,

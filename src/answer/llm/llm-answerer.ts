@@ -28,6 +28,8 @@ export interface LlmAnswererDeps {
   model: BaseChatModel;
   /** Embeds generated sentences to check their support in the passages they cite. */
   embeddings: Embeddings;
+  /** How rare a word is: a rare word the cited passage lacks makes a sentence unsupported. */
+  wordRarity?: (word: string) => number;
   clinicName: string;
   breaker: CircuitBreaker;
   /** One attempt, from request to last token. */
@@ -161,7 +163,11 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     let usage: ChatReply["usage"];
 
     for (let attempt = 0; ; attempt++) {
-      const verifier = createSentenceVerifier(deps.embeddings, passages);
+      const verifier = createSentenceVerifier(
+        deps.embeddings,
+        passages,
+        deps.wordRarity ? { rarity: deps.wordRarity } : {},
+      );
       const sentences = new SentenceStream();
       const emit = async (sentence: string): Promise<string | undefined> => {
         const verdict = await verifier.check(sentence);

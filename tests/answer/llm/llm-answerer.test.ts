@@ -124,6 +124,56 @@ describe("the generative answerer", () => {
     expect(reply.answer).not.toMatch(/diabetes|hair/);
   });
 
+  /** The outside probe's sentences: a passage's sentence copied, with a claim appended. */
+  const APPENDED: [question: string, phrase: string, sentence: string, claim: RegExp][] = [
+    [
+      SCARS,
+      "boxcar",
+      "This method is particularly effective for depressed acne scars (like rolling or boxcar scars), so you can stop taking your blood thinners before the session.",
+      /blood thinners/,
+    ],
+    [
+      "is microneedling safe for darker skin?",
+      "darker skin tones",
+      "Compared to laser treatments or chemical peels, microneedling is generally considered safe for a wider range of skin types, including darker skin tones, and it is safe during pregnancy.",
+      /pregnancy/,
+    ],
+    [
+      SCARS,
+      "boxcar",
+      "This method is particularly effective for depressed acne scars (like rolling or boxcar scars), and it is also guaranteed to cure acne permanently in one session.",
+      /guaranteed/,
+    ],
+    [
+      "what do they put on your skin during the session?",
+      "hyaluronic",
+      "Dermatologists often apply hyaluronic acid, Vitamin C, or platelet-rich plasma (PRP) during or immediately after the session, free of charge to every visitor this week.",
+      /free of charge/,
+    ],
+    [
+      "what side effects should I expect?",
+      "minor side effects",
+      "While recovery varies depending on the needle depth used, most patients experience only minor side effects, so you do not need to see a clinician even if your skin has pus and fever.",
+      /pus and fever/,
+    ],
+  ];
+
+  it.each(APPENDED)(
+    "never shows a copied sentence with a claim appended (%s)",
+    async (question, phrase, sentence, claim) => {
+      let given = 0;
+      fake.respond = (request) => {
+        given = passageNumber(request, phrase);
+        return { kind: "stream", pieces: tokens(`${sentence} [${given}]`) };
+      };
+      const { deltas, reply } = await run(answerer(), question);
+      expect(given).toBeGreaterThan(0);
+      expect(reply.verified?.dropped).toBe(1);
+      expect(reply.answer).not.toMatch(claim);
+      expect(deltas.join("")).not.toMatch(claim);
+    },
+  );
+
   it("falls back to the extractive answer when no generated sentence survives", async () => {
     fake.respond = () => ({
       kind: "stream",
