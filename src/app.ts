@@ -15,7 +15,7 @@ import { registerAdminNamespace } from "./admin/admin-namespace.js";
 import type { StaffAccount } from "./config.js";
 import type { Core } from "./core.js";
 import { errorHandler, notFound } from "./http/errors.js";
-import type { MessageRateLimiter } from "./http/rate-limit.js";
+import type { FailureLimiter, VisitorRateLimiter } from "./http/rate-limit.js";
 import { staffRoutes } from "./staff/staff-routes.js";
 import type { StaffConsoleDeps } from "./staff/staff-console.js";
 import { notifyingBookings, notifyingChat } from "./staff/staff-events.js";
@@ -35,12 +35,17 @@ export interface AppDeps {
   transcripts: TranscriptRepository;
   bookings: BookingRepository;
   bookingService: BookingService;
-  limiter: MessageRateLimiter;
+  limiter: VisitorRateLimiter;
   staffAccounts: readonly StaffAccount[];
   allowedOrigins: readonly string[];
   trustProxy: number;
+  /**
+   * Wrong tokens and sign-ins per client address, one budget for every door: the staff
+   * sign-in, both APIs' bearer tokens and both socket namespaces.
+   */
+  authFailures: FailureLimiter;
   /** The admin API (documents, re-index); absent, its routes answer 404. */
-  admin?: AdminRouteDeps;
+  admin?: Omit<AdminRouteDeps, "authFailures">;
   /**
    * The staff console's sign-in, live events, erasure and audit; absent, the staff API takes
    * bearer tokens only, those routes answer 404 and there is no `/staff` namespace.
@@ -154,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
       transcripts: deps.transcripts,
       bookings: deps.bookings,
       console: deps.staff,
+      authFailures: deps.authFailures,
     }),
   );
   app.use(
@@ -163,7 +169,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  if (deps.admin) app.use(adminRoutes(deps.admin));
+  if (deps.admin) app.use(adminRoutes({ ...deps.admin, authFailures: deps.authFailures }));
   app.use(staticRoutes({ clinic: () => deps.core()?.clinic }));
   app.use(consoleRoutes());
 
@@ -189,12 +195,21 @@ export function attachSockets(httpServer: HttpServer, deps: AppDeps): ChatServer
       methods: ["GET", "POST"],
     },
   });
-  if (deps.admin) registerAdminNamespace(io, deps.admin);
+  if (deps.admin) {
+    registerAdminNamespace(io, {
+      adminToken: deps.admin.adminToken,
+      staffTokens: deps.admin.staffTokens,
+      authFailures: deps.authFailures,
+      trustProxy: deps.trustProxy,
+    });
+  }
   if (deps.staff) {
     registerStaffNamespace(io, {
       staffAccounts: deps.staffAccounts,
       sessions: deps.staff.sessions,
       events: deps.staff.events,
+      authFailures: deps.authFailures,
+      trustProxy: deps.trustProxy,
     });
   }
   registerChatHandlers(io, {

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
+import { operatorUrl } from "./content/clinic.js";
 import { AppError } from "./errors.js";
+import { DEFAULT_PHONE_REGION, isPhoneRegion, type PhoneRegion } from "./store/phone.js";
 
 const emptyToUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -49,13 +51,25 @@ const envSchema = z
       emptyToUndefined,
       z.coerce.number().int().min(0).max(100_000).default(20),
     ),
-    BOOKING_URL: z.preprocess(emptyToUndefined, z.httpUrl().optional()),
-    BOOKING_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.httpUrl().optional()),
+    BOOKING_URL: z.preprocess(emptyToUndefined, operatorUrl().optional()),
+    BOOKING_WEBHOOK_URL: z.preprocess(emptyToUndefined, operatorUrl().optional()),
     BOOKING_WEBHOOK_SECRET: optionalString,
     SESSION_SECRET: optionalString,
     TRANSCRIPT_RETENTION_DAYS: z.preprocess(
       emptyToUndefined,
       z.coerce.number().int().min(0).max(36_500).default(180),
+    ),
+    PHONE_REGION: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .toUpperCase()
+        .refine(
+          isPhoneRegion,
+          'must be a country code like "GB", "IE" or "FR" (ISO 3166-1 alpha-2)',
+        )
+        .default(DEFAULT_PHONE_REGION),
     ),
   })
   .superRefine((env, ctx) => {
@@ -197,6 +211,8 @@ export interface Config {
   sessionSecret: string | undefined;
   /** Conversations idle longer than this many days are deleted; 0 keeps them forever. */
   transcriptRetentionDays: number;
+  /** Where phone numbers without a country code are from, for erasure, search and redaction. */
+  phoneRegion: PhoneRegion;
 }
 
 export interface StaffAccount {
@@ -317,6 +333,7 @@ export function loadConfig(
       : undefined,
     sessionSecret: e.SESSION_SECRET,
     transcriptRetentionDays: e.TRANSCRIPT_RETENTION_DAYS,
+    phoneRegion: e.PHONE_REGION as PhoneRegion,
   };
 }
 

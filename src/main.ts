@@ -22,9 +22,13 @@ import { buildIndex } from "./index/build-index.js";
 import { loadIndex } from "./index/index-store.js";
 import { createSqliteReindexJobs } from "./store/reindex-jobs.js";
 import { AppError } from "./errors.js";
-import { createMessageRateLimiter } from "./http/rate-limit.js";
+import {
+  AUTH_FAILURES_PER_MIN,
+  createFailureLimiter,
+  createVisitorRateLimiter,
+} from "./http/rate-limit.js";
 import { createSqliteBookings } from "./store/bookings.js";
-import { closeDatabase, openDatabase } from "./store/database.js";
+import { checkpointDatabase, closeDatabase, openDatabase } from "./store/database.js";
 import { createSqliteOutbox } from "./store/outbox.js";
 import { createSqliteTranscripts } from "./store/transcripts.js";
 import { createRetention } from "./staff/retention.js";
@@ -64,9 +68,9 @@ async function main(): Promise<void> {
   }
 
   const db = openDatabase(path.join(config.dataDir, "app.db"));
-  const transcripts = createSqliteTranscripts(db);
+  const transcripts = createSqliteTranscripts(db, { phoneRegion: config.phoneRegion });
   const outbox = createSqliteOutbox(db);
-  const bookings = createSqliteBookings(db);
+  const bookings = createSqliteBookings(db, { phoneRegion: config.phoneRegion });
   const webhook: WebhookDelivery | undefined = config.bookingWebhook
     ? createWebhookDelivery({ outbox, ...config.bookingWebhook, logger })
     : undefined;
@@ -102,6 +106,8 @@ async function main(): Promise<void> {
     outbox,
     audit: staff.audit,
     logger,
+    // Expired text leaves the write-ahead log at once, not at the next clean stop.
+    checkpoint: () => checkpointDatabase(db),
   });
   retention.start();
 
@@ -146,10 +152,11 @@ async function main(): Promise<void> {
     transcripts,
     bookings,
     bookingService,
-    limiter: createMessageRateLimiter(config.rateLimitPerMin),
+    limiter: createVisitorRateLimiter(config.rateLimitPerMin),
     staffAccounts: tokens.staff,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    authFailures: createFailureLimiter(AUTH_FAILURES_PER_MIN, "auth"),
     admin: {
       adminToken: tokens.admin,
       staffTokens: tokens.staff,

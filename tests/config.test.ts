@@ -19,6 +19,26 @@ describe("loadConfig", () => {
     expect(config.vectorsCacheDir.startsWith(config.dataDir)).toBe(false);
   });
 
+  it.each([
+    "http://127.0.0.1:9000/hook",
+    "http://localhost/hook",
+    "http://[::1]:9000/hook",
+    "http://webhook:8080/x",
+    "http://10.0.0.5/x",
+    "https://hooks.clinic.example/booking",
+  ])("accepts an operator's internal or public receiver: %s", (url) => {
+    const config = loadConfig({ BOOKING_WEBHOOK_URL: url, BOOKING_URL: url });
+    expect(config.bookingWebhook?.url).toBe(url);
+    expect(config.bookingUrl).toBe(url);
+  });
+
+  it.each(["ftp://files.example/x", "javascript:alert(1)", "not a url"])(
+    "refuses a booking URL that is not http(s): %s",
+    (url) => {
+      expect(() => loadConfig({ BOOKING_WEBHOOK_URL: url })).toThrow(/BOOKING_WEBHOOK_URL/);
+    },
+  );
+
   it("treats empty values as unset", () => {
     expect(loadConfig({ DATA_DIR: "", EMBEDDINGS: " " }, "/x").dataDir).toBe("/x/data");
   });

@@ -1,5 +1,6 @@
 import type { Server } from "socket.io";
-import { matchToken } from "../http/auth.js";
+import { checkToken, socketAuthError } from "../http/auth.js";
+import { clientAddress } from "../http/rate-limit.js";
 import type { AdminRouteDeps } from "./admin-routes.js";
 import type { ReindexJob } from "./reindexer.js";
 
@@ -11,15 +12,28 @@ export interface AdminServerEvents {
 
 /**
  * `/admin`: live re-index progress for the admin console. Only a client presenting the
- * admin token (`auth: { token }`) may join; the staff token is refused.
+ * admin token (`auth: { token }`) may join; the staff token is refused, and a wrong token
+ * counts against the address's failure budget like one on the admin API.
  */
-export function registerAdminNamespace(io: Server, deps: Pick<AdminRouteDeps, "adminToken">): void {
+export function registerAdminNamespace(
+  io: Server,
+  deps: Pick<AdminRouteDeps, "adminToken" | "staffTokens" | "authFailures"> & {
+    trustProxy: number;
+  },
+): void {
   const admin = io.of("/admin");
   admin.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
-    if (typeof token === "string" && matchToken(token, [{ name: "admin", token: deps.adminToken }]))
-      return next();
-    next(new Error("unauthorized"));
+    const address = clientAddress(
+      socket.handshake.address,
+      socket.handshake.headers["x-forwarded-for"],
+      deps.trustProxy,
+    );
+    const admins = [{ name: "admin", token: deps.adminToken }];
+    const presented = typeof token === "string" ? token : undefined;
+    void checkToken(deps.authFailures, address, presented, admins, deps.staffTokens)
+      .then((result) => next(socketAuthError(result) ?? undefined))
+      .catch((error: unknown) => next(error instanceof Error ? error : new Error(String(error))));
   });
 }
 

@@ -13,7 +13,8 @@ import type { QuestionBankStore } from "../content/question-bank-store.js";
 import { sectionKey } from "../content/sections.js";
 import { suggestQuestions } from "../content/suggest-questions.js";
 import { AppError } from "../errors.js";
-import { bearerToken, matchToken } from "../http/auth.js";
+import { bearerToken, checkToken, sendTooManyFailures } from "../http/auth.js";
+import { type FailureLimiter, requestAddress } from "../http/rate-limit.js";
 import { parseWith, sendError } from "../http/errors.js";
 import type { SearchIndex } from "../index/search-index.js";
 import { deleteDocument, listDocuments, MAX_DOCUMENT_BYTES, putDocument } from "./documents.js";
@@ -33,17 +34,30 @@ export interface AdminRouteDeps {
   questions: QuestionBankStore;
   /** The chat model that drafts questions; absent without ANSWER_MODE=llm and CHAT_MODEL. */
   drafting?: { model: BaseChatModel; timeoutMs: number } | undefined;
+  /** Wrong tokens per client address, shared with the staff API and sockets. */
+  authFailures: FailureLimiter;
 }
 
-/** Admin routes need `Authorization: Bearer <ADMIN_TOKEN>`; a staff token gets 403. */
+/**
+ * Admin routes need `Authorization: Bearer <ADMIN_TOKEN>`; a staff token gets 403, a wrong
+ * one 401, and an address that sent too many wrong ones 429 for a while.
+ */
 export function requireAdmin(
-  deps: Pick<AdminRouteDeps, "adminToken" | "staffTokens">,
+  deps: Pick<AdminRouteDeps, "adminToken" | "staffTokens" | "authFailures">,
 ): RequestHandler {
   const admins = [{ name: "admin", token: deps.adminToken }];
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token = bearerToken(req.get("authorization"));
-    if (matchToken(token, admins)) return next();
-    if (matchToken(token, deps.staffTokens)) {
+    const result = await checkToken(
+      deps.authFailures,
+      requestAddress(req),
+      token,
+      admins,
+      deps.staffTokens,
+    );
+    if ("name" in result) return next();
+    if ("blocked" in result) return sendTooManyFailures(res, result.blocked);
+    if ("known" in result) {
       return sendError(
         res,
         "forbidden",

@@ -1,7 +1,7 @@
 import express, { Router } from "express";
 import { AppError } from "../errors.js";
 import { parseWith, requireJson, sendError } from "../http/errors.js";
-import { type MessageRateLimiter, requestAddress } from "../http/rate-limit.js";
+import { type RateCheck, requestAddress, type VisitorRateLimiter } from "../http/rate-limit.js";
 import type { BookingService } from "../booking/booking-service.js";
 import type { TranscriptRepository } from "../store/transcripts.js";
 import type { ChatService } from "./chat-service.js";
@@ -11,7 +11,13 @@ export interface VisitorRouteDeps {
   chat: () => ChatService | undefined;
   transcripts: TranscriptRepository;
   bookings: BookingService;
-  limiter: MessageRateLimiter;
+  limiter: VisitorRateLimiter;
+}
+
+/** A 429 that says when to try again. */
+function tooMany(res: express.Response, limit: RateCheck, message: string): void {
+  res.setHeader("Retry-After", String(limit.retryAfter));
+  sendError(res, "rate_limited", message);
 }
 
 /** Visitor bodies are small; the admin upload has its own, larger limit. */
@@ -26,11 +32,8 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
     const chat = deps.chat();
     if (!chat)
       throw new AppError("unavailable", "The assistant is starting; try again in a moment");
-    const limit = await deps.limiter.consume(requestAddress(req), body.sessionId);
-    if (!limit.ok) {
-      res.setHeader("Retry-After", String(limit.retryAfter));
-      return sendError(res, "rate_limited", "Too many messages; please wait a moment");
-    }
+    const limit = await deps.limiter.message(requestAddress(req), body.sessionId);
+    if (!limit.ok) return tooMany(res, limit, "Too many messages; please wait a moment");
     const turn = chat.start(body);
     res.json(await turn.run());
   });
@@ -54,8 +57,8 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
 
   router.post("/api/feedback", requireJson, json, async (req, res) => {
     const body = parseWith(feedbackSchema, req.body);
-    const limit = await deps.limiter.consume(requestAddress(req));
-    if (!limit.ok) return sendError(res, "rate_limited", "Too many requests; please wait a moment");
+    const limit = await deps.limiter.feedback(requestAddress(req));
+    if (!limit.ok) return tooMany(res, limit, "Too many ratings; please wait a moment");
     if (!deps.transcripts.messageBelongsTo(body.messageId, body.sessionId)) {
       throw new AppError("not_found", "No such message in this conversation");
     }
@@ -69,8 +72,8 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
 
   router.post("/api/bookings", requireJson, json, async (req, res) => {
     const body = parseWith(bookingSchema, req.body);
-    const limit = await deps.limiter.consume(requestAddress(req));
-    if (!limit.ok) return sendError(res, "rate_limited", "Too many requests; please wait a moment");
+    const limit = await deps.limiter.booking(requestAddress(req));
+    if (!limit.ok) return tooMany(res, limit, "Too many requests sent; please wait a moment");
     const { id } = deps.bookings.submit({
       type: body.type,
       sessionId: body.sessionId ?? null,

@@ -9,12 +9,21 @@ export const MAX_MESSAGE_CHARS = 2000;
 /** A session id is 16 random bytes (128 bits) in base64url: 22 characters. */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 
-export const messageSchema = z
-  .string({ error: "message must be text" })
+/**
+ * Text a visitor sends, in any field: made well formed at the edge (a lone surrogate, which
+ * no UTF-8 column can hold, becomes U+FFFD), and refused with a control character other
+ * than newline and tab (NUL included).
+ */
+export const visitorText = (field: string) =>
+  z
+    .string({ error: `${field} must be text` })
+    .overwrite((s) => s.toWellFormed())
+    .refine((s) => !FORBIDDEN_CONTROL.test(s), `${field} must not contain control characters`);
+
+export const messageSchema = visitorText("message")
   .min(1, "message must not be empty")
   .max(MAX_MESSAGE_CHARS, `message must be at most ${MAX_MESSAGE_CHARS} characters`)
-  .refine((m) => m.trim().length > 0, "message must not be blank")
-  .refine((m) => !FORBIDDEN_CONTROL.test(m), "message must not contain control characters");
+  .refine((m) => m.trim().length > 0, "message must not be blank");
 
 export const sessionIdSchema = z.string().regex(SESSION_ID_PATTERN, "sessionId is malformed");
 
@@ -27,12 +36,11 @@ export const feedbackSchema = z.strictObject({
   sessionId: sessionIdSchema,
   messageId: z.string().min(1).max(64),
   rating: z.enum(["up", "down"]),
-  comment: z.string().max(1000).optional(),
+  comment: visitorText("comment").max(1000).optional(),
 });
 
-const optionalText = (max: number) =>
-  z
-    .string()
+const optionalText = (field: string, max: number) =>
+  visitorText(field)
     .trim()
     .max(max)
     .optional()
@@ -42,16 +50,14 @@ export const bookingSchema = z
   .strictObject({
     type: z.enum(["consultation", "callback"]).default("consultation"),
     sessionId: sessionIdSchema.optional(),
-    name: z.string().trim().min(1, "Please tell us your name").max(100),
-    email: z
-      .string()
+    name: visitorText("name").trim().min(1, "Please tell us your name").max(100),
+    email: visitorText("email")
       .trim()
       .max(200)
       .optional()
       .transform((v) => (v ? v : undefined))
       .pipe(z.email("Please enter a valid email address").optional()),
-    phone: z
-      .string()
+    phone: visitorText("phone")
       .trim()
       .max(40)
       .optional()
@@ -63,9 +69,9 @@ export const bookingSchema = z
           .refine((v) => v.replace(/\D/g, "").length >= 7, "Please enter a valid phone number")
           .optional(),
       ),
-    treatment: optionalText(200),
-    preferredTime: optionalText(200),
-    notes: optionalText(1000),
+    treatment: optionalText("treatment", 200),
+    preferredTime: optionalText("preferredTime", 200),
+    notes: optionalText("notes", 1000),
     consent: z.literal(true, { error: "Please agree so that we can contact you" }),
   })
   .superRefine((b, ctx) => {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Server, Socket } from "socket.io";
-import { clientAddress, type MessageRateLimiter } from "../http/rate-limit.js";
+import { clientAddress, type VisitorRateLimiter } from "../http/rate-limit.js";
 import type { ChatService } from "./chat-service.js";
 import type { ClientToServerEvents, ErrorBody, ServerToClientEvents } from "./events.js";
 import { chatRequestSchema, fieldErrors } from "./schemas.js";
@@ -10,7 +10,7 @@ type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export interface SocketDeps {
   chat: () => ChatService | undefined;
-  limiter: MessageRateLimiter;
+  limiter: VisitorRateLimiter;
   logger: Logger;
   trustProxy: number;
   /** Registers a reply in flight, so a graceful shutdown can wait for it. */
@@ -59,7 +59,7 @@ export function registerChatHandlers(io: ChatServer, deps: SocketDeps): void {
         });
       }
       try {
-        const limit = await deps.limiter.consume(address, parsed.data.sessionId);
+        const limit = await deps.limiter.message(address, parsed.data.sessionId);
         if (!limit.ok) {
           return reply({
             ok: false,

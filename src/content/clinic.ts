@@ -9,6 +9,14 @@ import { AppError } from "../errors.js";
 
 const text = z.string().trim().min(1, "must not be empty");
 
+/**
+ * A URL the operator configures (the booking webhook, the scheduler, the profile's links):
+ * any http(s) URL, internal receivers included (`http://127.0.0.1:9000/hook`,
+ * `http://webhook:8080/x`). The stricter check (a public domain) is for URLs that come in
+ * through the admin API.
+ */
+export const operatorUrl = () => z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
 /** One line of the opening hours, e.g. `{ days: "Monday to Friday", hours: "09:00–18:00" }`. */
 const openingHoursSchema = z.strictObject({
   days: text,
@@ -26,8 +34,8 @@ export const clinicProfileSchema = z.strictObject({
   email: z.email(),
   address: text,
   openingHours: z.array(openingHoursSchema).min(1, "must list at least one entry"),
-  bookingUrl: z.httpUrl().optional(),
-  privacyNoticeUrl: z.httpUrl().optional(),
+  bookingUrl: operatorUrl().optional(),
+  privacyNoticeUrl: operatorUrl().optional(),
   /** What to tell a visitor who reports red-flag symptoms (fever, spreading redness, pus, ...). */
   urgentCare: text,
   /** True while the values are placeholders the clinic still has to replace. */

@@ -95,13 +95,19 @@ interface ExtractedHtml {
   updated?: string;
 }
 
+/** Whitespace and control characters, which have no place inside a URL. */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_URL = /[\s\u0000-\u001f\u007f-\u009f]/;
+
 /**
  * Returns a public URL unchanged (trimmed) when it is an absolute http(s) URL or a site path
  * starting with `/`, else `undefined`. Document URLs end up in links and citations, so anything
- * like `javascript:` must never get through.
+ * like `javascript:` must never get through, nor whitespace or control characters anywhere.
  */
 export function publicUrl(value: string): string | undefined {
   const url = value.trim();
+  // Browsers drop tabs and newlines inside a URL: "/\t/evil.example" would open evil.example.
+  if (UNSAFE_IN_URL.test(url)) return undefined;
   if (url.startsWith("/") && !url.startsWith("//") && !url.includes("\\")) return url;
   if (!/^https?:\/\//i.test(url)) return undefined;
   try {

@@ -6,38 +6,71 @@ export interface RateCheck {
   retryAfter: number;
 }
 
-export interface MessageRateLimiter {
-  /** Counts one message against the client address and, separately, the session. */
-  consume(address: string, sessionId?: string): Promise<RateCheck>;
+/**
+ * The per-address ceiling of visitor messages, as a multiple of the per-session budget: the
+ * people of one clinic, office or mobile network share an address, and must not run out
+ * together after a few conversations.
+ */
+export const ADDRESS_CEILING_FACTOR = 10;
+/** Booking and call-back requests per address per minute, a budget of their own. */
+export const BOOKINGS_PER_MIN = 10;
+/** Feedback (a rating, a comment) per address per minute, a budget of its own. */
+export const FEEDBACK_PER_MIN = 60;
+
+export interface VisitorRateLimiter {
+  /** A chat message: against its session's budget, and its address's much higher ceiling. */
+  message(address: string, sessionId?: string): Promise<RateCheck>;
+  /**
+   * A booking or call-back request: never against the chat's budget, so the form the bot just
+   * offered can be sent after a long conversation.
+   */
+  booking(address: string): Promise<RateCheck>;
+  feedback(address: string): Promise<RateCheck>;
 }
 
 /**
- * Visitor messages per minute, counted per client address and per session id
- * (rate-limiter-flexible, in memory). `perMinute` 0 turns limiting off (bench, load tests).
+ * Visitor requests per minute (rate-limiter-flexible, in memory): `perMinute` messages per
+ * session, `ADDRESS_CEILING_FACTOR` times as many per client address, and bookings and
+ * feedback on budgets of their own. `perMinute` 0 turns limiting off (bench, load tests).
  */
-export function createMessageRateLimiter(perMinute: number): MessageRateLimiter {
-  if (perMinute === 0) return { consume: async () => ({ ok: true, retryAfter: 0 }) };
-  const byAddress = new RateLimiterMemory({ keyPrefix: "addr", points: perMinute, duration: 60 });
-  const bySession = new RateLimiterMemory({
-    keyPrefix: "session",
-    points: perMinute,
-    duration: 60,
-  });
-  return {
-    async consume(address, sessionId) {
-      try {
-        await byAddress.consume(addressKey(address));
-        if (sessionId) await bySession.consume(sessionId);
-        return { ok: true, retryAfter: 0 };
-      } catch (error) {
-        if (error instanceof RateLimiterRes) {
-          return { ok: false, retryAfter: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
-        }
-        throw error;
+export function createVisitorRateLimiter(perMinute: number): VisitorRateLimiter {
+  const open = async (): Promise<RateCheck> => ({ ok: true, retryAfter: 0 });
+  if (perMinute === 0) return { message: open, booking: open, feedback: open };
+  const budget = (keyPrefix: string, points: number) =>
+    new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+  const bySession = budget("session", perMinute);
+  const byAddress = budget("addr", perMinute * ADDRESS_CEILING_FACTOR);
+  const bookings = budget("bookings", BOOKINGS_PER_MIN);
+  const feedback = budget("feedback", FEEDBACK_PER_MIN);
+  const check = async (...steps: [RateLimiterMemory, string][]): Promise<RateCheck> => {
+    try {
+      for (const [limiter, key] of steps) await limiter.consume(key);
+      return { ok: true, retryAfter: 0 };
+    } catch (error) {
+      if (error instanceof RateLimiterRes) {
+        return { ok: false, retryAfter: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
       }
-    },
+      throw error;
+    }
+  };
+  return {
+    message: (address, sessionId) =>
+      check(
+        [byAddress, addressKey(address)],
+        ...(sessionId ? [[bySession, sessionId] as [RateLimiterMemory, string]] : []),
+      ),
+    booking: (address) => check([bookings, addressKey(address)]),
+    feedback: (address) => check([feedback, addressKey(address)]),
   };
 }
+
+/**
+ * Wrong credentials allowed per client address per minute, over every door together: the
+ * staff sign-in, bearer tokens on /api/staff and /api/admin, and tokens on the /staff and
+ * /admin socket namespaces. Counted per address, so one guesser locks out only its own
+ * address (behind a proxy, TRUST_PROXY must name the hops, or every visitor is the proxy).
+ */
+export const AUTH_FAILURES_PER_MIN = 5;
 
 /** Counts failures (wrong sign-ins) per key; success does not count. */
 export interface FailureLimiter {

@@ -25,6 +25,11 @@ export interface ErasureDeps {
   audit: AuditLog;
   /** Webhook messages announcing an erased booking are deleted with it. */
   outbox?: OutboxRepository | undefined;
+  /**
+   * Run after the erasure commits: `checkpointDatabase`, which takes the old copies of the
+   * erased rows out of the WAL file instead of leaving them there until the service stops.
+   */
+  checkpoint?: (() => void) | undefined;
 }
 
 export interface Erasure {
@@ -38,10 +43,11 @@ export interface Erasure {
 
 /**
  * Deletes: the conversation `sessionId`; every booking with the email address or phone
- * number (matched as `BookingRepository.deleteByContact` does) or made from that chat; and
- * the conversations those bookings came from. One step only: the erased bookings' other
- * contact details are not searched for in turn, so a shared family email cannot cascade
- * into a stranger's data.
+ * number (matched as `BookingRepository.deleteByContact` does: a phone number in any format,
+ * "07700 900123", "+44 7700 900123" or "07700-900-123", finds them all) or made from that
+ * chat, with its webhook messages; and the conversations those bookings came from. One step
+ * only: the erased bookings' other contact details are not searched for in turn, so a shared
+ * family email cannot cascade into a stranger's data.
  */
 export function createErasure(deps: ErasureDeps): Erasure {
   return {
@@ -50,7 +56,7 @@ export function createErasure(deps: ErasureDeps): Erasure {
       if (!sessionId && !email && !phone) {
         throw new AppError("invalid", "Give a session id, an email address or a phone number");
       }
-      return deps.unitOfWork.run(() => {
+      const result = deps.unitOfWork.run(() => {
         const bookings = new Map<string, Booking>();
         if (email || phone) {
           for (const b of deps.bookings.findByContact({
@@ -88,6 +94,13 @@ export function createErasure(deps: ErasureDeps): Erasure {
         });
         return result;
       });
+      try {
+        deps.checkpoint?.();
+      } catch {
+        // The erasure is committed; answering with an error would say otherwise. The next
+        // checkpoint (at the latest, the one on shutdown) empties the WAL.
+      }
+      return result;
     },
   };
 }

@@ -14,6 +14,11 @@ export interface RetentionDeps {
   bookings: BookingRepository;
   outbox?: OutboxRepository | undefined;
   audit?: AuditLog | undefined;
+  /**
+   * Run after a run that deleted something: `checkpointDatabase`, which takes the old copies
+   * of the deleted rows out of the WAL file instead of leaving them there until the service stops.
+   */
+  checkpoint?: (() => void) | undefined;
   logger: Logger;
   now?: () => Date;
   /** How often `start` runs it again; a day by default. */
@@ -54,6 +59,12 @@ export function createRetention(deps: RetentionDeps): Retention {
     if (result.conversations > 0 || result.bookings > 0) {
       deps.audit?.record({ actor: "system", action: "retention", details: { ...result, cutoff } });
       deps.logger.info({ ...result, cutoff }, "retention removed old data");
+      try {
+        deps.checkpoint?.();
+      } catch (error) {
+        // The data is deleted; the next checkpoint (at the latest, on shutdown) empties the WAL.
+        deps.logger.warn({ err: error }, "checkpoint after retention failed");
+      }
     }
     return result;
   }

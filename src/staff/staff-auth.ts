@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from "express";
 import type { StaffAccount } from "../config.js";
-import { bearerToken, matchToken } from "../http/auth.js";
+import { bearerToken, checkToken, sendTooManyFailures } from "../http/auth.js";
 import { sendError } from "../http/errors.js";
+import { type FailureLimiter, requestAddress } from "../http/rate-limit.js";
 import type { StaffSessions } from "./session.js";
 
 declare module "express-serve-static-core" {
@@ -17,6 +18,8 @@ export interface StaffAuthDeps {
   staffAccounts: readonly StaffAccount[];
   /** Cookie sessions; without them only the bearer token is accepted. */
   sessions?: StaffSessions | undefined;
+  /** Wrong tokens per client address, shared with every other door. */
+  failures: FailureLimiter;
 }
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -46,14 +49,22 @@ export function fromOwnOrigin(req: Request): boolean {
  * session cookie. A cookie-authenticated POST, PUT, PATCH or DELETE must also come from the
  * service's own origin (403 otherwise): SameSite=Strict already keeps the cookie off
  * cross-site requests, the origin check covers browsers and paths where it does not.
- * A bearer header is judged alone; a missing or wrong credential is a 401.
+ * A bearer header is judged alone; a missing or wrong credential is a 401, and an address
+ * that sent too many wrong ones gets 429 for a while, whatever it sends.
  */
 export function requireStaff(deps: StaffAuthDeps): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const authorization = req.get("authorization");
     if (authorization !== undefined) {
-      const name = matchToken(bearerToken(authorization), deps.staffAccounts);
-      if (!name) return unauthorized(res);
+      const result = await checkToken(
+        deps.failures,
+        requestAddress(req),
+        bearerToken(authorization),
+        deps.staffAccounts,
+      );
+      if ("blocked" in result) return sendTooManyFailures(res, result.blocked);
+      if (!("name" in result)) return unauthorized(res);
+      const name = result.name;
       res.locals.staffName = name;
       res.locals.staffAuth = { via: "token" };
       return next();

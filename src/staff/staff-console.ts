@@ -1,9 +1,8 @@
 import type { StaffAccount } from "../config.js";
 import type { QuestionBankStore } from "../content/question-bank-store.js";
-import { createFailureLimiter, type FailureLimiter } from "../http/rate-limit.js";
 import { type AuditLog, createSqliteAuditLog } from "../store/audit-log.js";
 import type { BookingRepository } from "../store/bookings.js";
-import type { Database } from "../store/database.js";
+import { checkpointDatabase, type Database } from "../store/database.js";
 import type { OutboxRepository } from "../store/outbox.js";
 import type { TranscriptRepository } from "../store/transcripts.js";
 import { createSqliteUnitOfWork } from "../store/unit-of-work.js";
@@ -11,9 +10,6 @@ import { createErasure, type Erasure } from "./erasure.js";
 import { createStaffSessions, type StaffSessions } from "./session.js";
 import { createStaffEvents, type StaffEvents } from "./staff-events.js";
 import { createTriage, type Triage } from "./triage.js";
-
-/** Wrong sign-ins allowed per client address per minute. */
-export const SIGN_IN_FAILURES_PER_MIN = 5;
 
 /** The staff console's server side beyond the read-only API, passed in through `AppDeps`. */
 export interface StaffConsoleDeps {
@@ -23,8 +19,6 @@ export interface StaffConsoleDeps {
   events: StaffEvents;
   audit: AuditLog;
   erasure: Erasure;
-  /** Wrong sign-ins per client address. */
-  signInLimiter: FailureLimiter;
   /** Filing visitor questions into the question bank; absent, those routes answer 404. */
   triage?: Triage;
   now?: () => Date;
@@ -40,7 +34,6 @@ export interface StaffConsoleOptions {
   sessionSecret: string;
   /** HTTPS-only cookies: in production. */
   secureCookies: boolean;
-  signInFailuresPerMin?: number;
   /** The question bank staff file visitors' questions into. */
   questions?: QuestionBankStore | undefined;
   now?: () => Date;
@@ -68,11 +61,9 @@ export function createStaffConsole(options: StaffConsoleOptions): StaffConsoleDe
       bookings: options.bookings,
       audit,
       outbox: options.outbox,
+      // Erased text leaves the write-ahead log at once, not at the next clean stop.
+      checkpoint: () => checkpointDatabase(options.db),
     }),
-    signInLimiter: createFailureLimiter(
-      options.signInFailuresPerMin ?? SIGN_IN_FAILURES_PER_MIN,
-      "staff-sign-in",
-    ),
     ...(options.questions
       ? {
           triage: createTriage({

@@ -1,6 +1,7 @@
 import type { Namespace, Server } from "socket.io";
 import type { StaffAccount } from "../config.js";
-import { matchToken } from "../http/auth.js";
+import { checkToken, socketAuthError } from "../http/auth.js";
+import { clientAddress, type FailureLimiter } from "../http/rate-limit.js";
 import type { StaffClientToServerEvents, StaffServerToClientEvents } from "./events.js";
 import type { StaffSessions } from "./session.js";
 import type { StaffEvents } from "./staff-events.js";
@@ -16,6 +17,9 @@ export interface StaffNamespaceDeps {
   staffAccounts: readonly StaffAccount[];
   sessions?: StaffSessions | undefined;
   events: StaffEvents;
+  /** Wrong tokens per client address, shared with the staff and admin APIs. */
+  authFailures: FailureLimiter;
+  trustProxy: number;
   now?: () => Date;
 }
 
@@ -44,10 +48,18 @@ export function registerStaffNamespace(io: Server, deps: StaffNamespaceDeps): ()
   staff.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token === "string") {
-      const name = matchToken(token, deps.staffAccounts);
-      if (!name) return next(new Error("unauthorized"));
-      socket.data.staffName = name;
-      return next();
+      const address = clientAddress(
+        socket.handshake.address,
+        socket.handshake.headers["x-forwarded-for"],
+        deps.trustProxy,
+      );
+      void checkToken(deps.authFailures, address, token, deps.staffAccounts)
+        .then((result) => {
+          if ("name" in result) socket.data.staffName = result.name;
+          next(socketAuthError(result) ?? undefined);
+        })
+        .catch((error: unknown) => next(error instanceof Error ? error : new Error(String(error))));
+      return;
     }
     const headers = socket.handshake.headers;
     const session = deps.sessions?.fromCookieHeader(headers.cookie);

@@ -1,5 +1,5 @@
 import express, { type Response, Router } from "express";
-import { requestAddress } from "../http/rate-limit.js";
+import { type FailureLimiter, requestAddress } from "../http/rate-limit.js";
 import { z } from "zod";
 import { sessionIdSchema } from "../chat/schemas.js";
 import type { StaffAccount } from "../config.js";
@@ -27,6 +27,8 @@ export interface StaffRouteDeps {
   bookings: BookingRepository;
   /** Sign-in, erasure and audit; absent, only bearer tokens work and those routes answer 404. */
   console?: StaffConsoleDeps | undefined;
+  /** Wrong tokens and sign-ins per client address, shared with the admin API and sockets. */
+  authFailures: FailureLimiter;
 }
 
 /** Staff bodies are small: a token, a note, contact details. */
@@ -82,9 +84,22 @@ const reviewBody = z
 
 const bookingStatus = z.enum(["new", "contacted", "booked", "closed"]);
 
+const PHONE_DIGITS_MESSAGE = "A phone number needs at least 7 digits";
+const hasPhoneDigits = (v: string) => v.replace(/\D/g, "").length >= 7;
+
+/** A whole phone number in any format ("07700 900123", "+44 7700 900123"). */
+const phoneNumber = z.string().trim().max(40).refine(hasPhoneDigits, PHONE_DIGITS_MESSAGE);
+
 const bookingQuery = z.object({
   status: bookingStatus.optional(),
   type: z.enum(["consultation", "callback"]).optional(),
+  /** Bookings with this phone number, in any format; blank is no filter. */
+  phone: z
+    .string()
+    .trim()
+    .max(40)
+    .refine((v) => v === "" || hasPhoneDigits(v), PHONE_DIGITS_MESSAGE)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -104,12 +119,7 @@ const erasureBody = z
   .strictObject({
     sessionId: sessionIdSchema.optional(),
     email: z.email("Give a valid email address").max(200).optional(),
-    phone: z
-      .string()
-      .trim()
-      .max(40)
-      .refine((v) => v.replace(/\D/g, "").length >= 7, "A phone number needs at least 7 digits")
-      .optional(),
+    phone: phoneNumber.optional(),
   })
   .refine((b) => b.sessionId || b.email || b.phone, {
     message: "Give a session id, an email address or a phone number",
@@ -172,7 +182,8 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   });
 
   if (staffConsole) {
-    const { sessions, signInLimiter, audit } = staffConsole;
+    const { sessions, audit } = staffConsole;
+    const signInLimiter = deps.authFailures;
 
     router.post("/api/staff/session", requireJson, json, async (req, res) => {
       if (!fromOwnOrigin(req)) {
@@ -205,7 +216,11 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
 
   router.use(
     "/api/staff",
-    requireStaff({ staffAccounts: deps.staffAccounts, sessions: staffConsole?.sessions }),
+    requireStaff({
+      staffAccounts: deps.staffAccounts,
+      sessions: staffConsole?.sessions,
+      failures: deps.authFailures,
+    }),
   );
 
   router.get("/api/staff/me", (_req, res) => {
@@ -293,6 +308,7 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
         limit: query.limit,
         ...(query.status ? { status: query.status } : {}),
         ...(query.type ? { type: query.type } : {}),
+        ...(query.phone ? { phone: query.phone } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
       }),
     );

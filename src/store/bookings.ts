@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError } from "../errors.js";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "./cursor.js";
 import type { Database } from "./database.js";
+import { DEFAULT_PHONE_REGION, type PhoneKey, type PhoneRegion, phoneKey } from "./phone.js";
 import { type StoreDeps, toIsoTimestamp } from "./timestamps.js";
 
 /** A consultation request, or a request to be phoned back. */
@@ -50,10 +51,14 @@ export interface BookingEvent {
 export interface BookingRepository {
   /** Stores a request with status "new". Joins the caller's transaction if one is open. */
   create(input: NewBooking): { id: string };
-  /** Newest first; `limit` defaults to 50, capped at 200. */
+  /**
+   * Newest first; `limit` defaults to 50, capped at 200. `phone` finds the bookings with that
+   * number in any format, matched as `deleteByContact` does (and refused the same way).
+   */
   list(query?: {
     status?: BookingStatus;
     type?: BookingType;
+    phone?: string;
     limit?: number;
     cursor?: string;
   }): Page<Booking>;
@@ -80,10 +85,12 @@ export interface BookingRepository {
    */
   deleteClosedBefore(before: string): string[];
   /**
-   * Deletes every booking with this email (case-insensitive) or this phone number (compared by
-   * digits, so "07700 900123" matches "07700-900-123", but not the "+44 7700 900123" form), for
-   * erasure requests. Returns how many were deleted. Throws `AppError("invalid")` when neither
-   * is given, or the phone number has fewer than 7 digits.
+   * Deletes every booking with this email (case-insensitive) or this phone number, for erasure
+   * requests. Phone numbers are compared in E.164, read with the repository's `phoneRegion`
+   * when they have no country code, so "07700 900123", "+44 7700 900123", "0044 7700 900123"
+   * and "07700-900-123" are one number; a number that cannot be read that way (see `toE164`)
+   * is compared by its digits. Returns how many were deleted. Throws `AppError("invalid")`
+   * when neither is given, or the phone number has fewer than 7 digits.
    */
   deleteByContact(contact: { email?: string; phone?: string }): number;
 }
@@ -102,8 +109,21 @@ interface BookingRow {
   created_at: string;
 }
 
+/** What `createSqliteBookings` accepts besides the database. */
+export interface BookingStoreDeps extends StoreDeps {
+  /** The region phone numbers without a country code are read in; default "GB". */
+  phoneRegion?: PhoneRegion;
+}
+
 const DEFAULT_PAGE = 50;
 const MIN_PHONE_DIGITS = 7;
+
+/**
+ * The bookings with the phone number `@e164`/`@digits` (a `PhoneKey`): the same E.164 form, or
+ * the same digits where either side has no E.164 form.
+ */
+const PHONE_MATCHES = `(phone_e164 = @e164
+  OR (phone_digits = @digits AND (phone_e164 IS NULL OR @e164 IS NULL)))`;
 
 const COLUMNS = `id, type, session_id, name, email, phone, treatment, preferred_time, notes,
   status, created_at`;
@@ -124,14 +144,23 @@ function toBooking(row: BookingRow): Booking {
   };
 }
 
-/** Digits only, with a "00" international prefix read as "+": how phone numbers are compared. */
-function phoneDigits(phone: string): string {
-  return phone.replace(/\D/g, "").replace(/^00/, "");
+/** The phone columns stored beside what the visitor typed; all null without a number. */
+function phoneColumns(
+  phone: string | null,
+  region: PhoneRegion,
+): { phoneE164: string | null; phoneDigits: string | null; phoneRegion: string | null } {
+  if (phone === null) return { phoneE164: null, phoneDigits: null, phoneRegion: null };
+  const key = phoneKey(phone, region);
+  return { phoneE164: key.e164, phoneDigits: key.digits, phoneRegion: region };
 }
 
-/** Bookings in the SQLite database from `openDatabase`. */
-export function createSqliteBookings(db: Database, deps: StoreDeps = {}): BookingRepository {
+/**
+ * Bookings in the SQLite database from `openDatabase`. Opening reads the phone numbers stored
+ * before schema version 6, or with another `phoneRegion`, into their E.164 form.
+ */
+export function createSqliteBookings(db: Database, deps: BookingStoreDeps = {}): BookingRepository {
   const now = deps.now ?? (() => new Date());
+  const region = deps.phoneRegion ?? DEFAULT_PHONE_REGION;
 
   const insert = db.prepare<
     [
@@ -142,6 +171,9 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
         name: string;
         email: string | null;
         phone: string | null;
+        phoneE164: string | null;
+        phoneDigits: string | null;
+        phoneRegion: string | null;
         treatment: string | null;
         preferredTime: string | null;
         notes: string | null;
@@ -149,10 +181,10 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
       },
     ]
   >(
-    `INSERT INTO bookings (id, type, session_id, name, email, phone, treatment, preferred_time,
-       notes, created_at)
-     VALUES (@id, @type, @sessionId, @name, @email, @phone, @treatment, @preferredTime,
-       @notes, @createdAt)`,
+    `INSERT INTO bookings (id, type, session_id, name, email, phone, phone_e164, phone_digits,
+       phone_region, treatment, preferred_time, notes, created_at)
+     VALUES (@id, @type, @sessionId, @name, @email, @phone, @phoneE164, @phoneDigits,
+       @phoneRegion, @treatment, @preferredTime, @notes, @createdAt)`,
   );
   const selectOne = db.prepare<[string], BookingRow>(
     `SELECT ${COLUMNS} FROM bookings WHERE id = ?`,
@@ -184,25 +216,44 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
   const selectByEmail = db
     .prepare<[string], string>("SELECT id FROM bookings WHERE lower(email) = lower(?)")
     .pluck();
-  const selectWithPhone = db.prepare<[], { id: string; phone: string }>(
-    "SELECT id, phone FROM bookings WHERE phone IS NOT NULL",
-  );
+  const selectByPhone = db
+    .prepare<[PhoneKey], string>(`SELECT id FROM bookings WHERE ${PHONE_MATCHES}`)
+    .pluck();
   const deleteOne = db.prepare<[string]>("DELETE FROM bookings WHERE id = ?");
 
-  function matchingIds(email: string | null, phone: string | null): Set<string> {
+  // Rows stored before schema version 6 have no E.164 form yet, and a changed PHONE_REGION
+  // reads numbers without a country code differently: (re)read those once, at open.
+  const selectUnread = db.prepare<[string], { id: string; phone: string }>(
+    "SELECT id, phone FROM bookings WHERE phone IS NOT NULL AND phone_region IS NOT ?",
+  );
+  const updatePhone = db.prepare<
+    [
+      {
+        id: string;
+        phoneE164: string | null;
+        phoneDigits: string | null;
+        phoneRegion: string | null;
+      },
+    ]
+  >(
+    `UPDATE bookings SET phone_e164 = @phoneE164, phone_digits = @phoneDigits,
+       phone_region = @phoneRegion WHERE id = @id`,
+  );
+  if (selectUnread.get(region) !== undefined) {
+    db.transaction(() => {
+      for (const row of selectUnread.all(region))
+        updatePhone.run({ id: row.id, ...phoneColumns(row.phone, region) });
+    }).immediate();
+  }
+
+  function matchingIds(email: string | null, phone: PhoneKey | null): Set<string> {
     const ids = new Set<string>();
     if (email !== null) for (const id of selectByEmail.all(email)) ids.add(id);
-    if (phone !== null) {
-      // Formatting varies ("07700 900123", "07700-900123"), so compare digits in code; the
-      // table holds requests, not millions of rows.
-      for (const row of selectWithPhone.all()) {
-        if (phoneDigits(row.phone) === phone) ids.add(row.id);
-      }
-    }
+    if (phone !== null) for (const id of selectByPhone.all(phone)) ids.add(id);
     return ids;
   }
 
-  const deleteMatching = db.transaction((email: string | null, phone: string | null): number => {
+  const deleteMatching = db.transaction((email: string | null, phone: PhoneKey | null): number => {
     let deleted = 0;
     for (const id of matchingIds(email, phone)) deleted += deleteOne.run(id).changes;
     return deleted;
@@ -224,17 +275,23 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
     return ids;
   });
 
+  /** Reads and checks a phone number to look for; see `deleteByContact`. */
+  function phoneToFind(phone: string): PhoneKey {
+    const key = phoneKey(phone, region);
+    // A short fragment would match unrelated numbers; an erasure must not delete strangers.
+    if (key.digits.length < MIN_PHONE_DIGITS) {
+      throw new AppError("invalid", `A phone number needs at least ${MIN_PHONE_DIGITS} digits`);
+    }
+    return key;
+  }
+
   /** Normalises and checks an erasure's contact details; see `deleteByContact`. */
   function contactKeys(contact: { email?: string; phone?: string }): {
     email: string | null;
-    phone: string | null;
+    phone: PhoneKey | null;
   } {
     const email = contact.email?.trim() ? contact.email.trim() : null;
-    const phone = contact.phone?.trim() ? phoneDigits(contact.phone) : null;
-    // A short fragment would match unrelated numbers; an erasure must not delete strangers.
-    if (phone !== null && phone.length < MIN_PHONE_DIGITS) {
-      throw new AppError("invalid", `A phone number needs at least ${MIN_PHONE_DIGITS} digits`);
-    }
+    const phone = contact.phone?.trim() ? phoneToFind(contact.phone) : null;
     if (email === null && phone === null) {
       throw new AppError("invalid", "Give an email address or a phone number");
     }
@@ -251,6 +308,7 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
         name: input.name,
         email: input.email ?? null,
         phone: input.phone ?? null,
+        ...phoneColumns(input.phone ?? null, region),
         treatment: input.treatment ?? null,
         preferredTime: input.preferredTime ?? null,
         notes: input.notes ?? null,
@@ -262,27 +320,32 @@ export function createSqliteBookings(db: Database, deps: StoreDeps = {}): Bookin
     list(query = {}) {
       const limit = pageSize(query.limit ?? DEFAULT_PAGE);
       const where: string[] = [];
-      const params: string[] = [];
+      const params: Record<string, string | number | null> = { limit: limit + 1 };
       if (query.status !== undefined) {
-        where.push("status = ?");
-        params.push(query.status);
+        where.push("status = @status");
+        params.status = query.status;
       }
       if (query.type !== undefined) {
-        where.push("type = ?");
-        params.push(query.type);
+        where.push("type = @type");
+        params.type = query.type;
+      }
+      if (query.phone !== undefined) {
+        where.push(PHONE_MATCHES);
+        Object.assign(params, phoneToFind(query.phone));
       }
       if (query.cursor !== undefined) {
         const after = decodeCursor(query.cursor);
-        where.push("(created_at, id) < (?, ?)");
-        params.push(after.at, after.id);
+        where.push("(created_at, id) < (@afterAt, @afterId)");
+        params.afterAt = after.at;
+        params.afterId = after.id;
       }
       const rows = db
-        .prepare<(string | number)[], BookingRow>(
+        .prepare<[Record<string, string | number | null>], BookingRow>(
           `SELECT ${COLUMNS} FROM bookings
            ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-           ORDER BY created_at DESC, id DESC LIMIT ?`,
+           ORDER BY created_at DESC, id DESC LIMIT @limit`,
         )
-        .all(...params, limit + 1);
+        .all(params);
       const items = rows.slice(0, limit).map(toBooking);
       const last = items.at(-1);
       return {

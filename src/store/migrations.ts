@@ -180,6 +180,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Phone numbers matched in any format ("07700 900777", "+44 7700 900777", "07700-900-777"):
+    // beside what the visitor typed, its E.164 form (NULL when it cannot be read as a number),
+    // its digits (how such numbers are compared) and the PHONE_REGION it was read with. The
+    // bookings repository fills them for rows from before this step, and again for every row
+    // whenever PHONE_REGION changes, when it opens (`phone_region` NULL: not read yet).
+    version: 6,
+    up: `
+      ALTER TABLE bookings ADD COLUMN phone_e164 TEXT;
+      ALTER TABLE bookings ADD COLUMN phone_digits TEXT;
+      ALTER TABLE bookings ADD COLUMN phone_region TEXT;
+      CREATE INDEX bookings_phone_e164 ON bookings (phone_e164);
+      CREATE INDEX bookings_phone_digits ON bookings (phone_digits);
+    `,
+  },
 ];
 
 /**

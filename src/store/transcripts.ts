@@ -3,6 +3,7 @@ import type { ChatReply, Citation, Handoff, HandoffKind, HistoryTurn } from "../
 import { AppError } from "../errors.js";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "./cursor.js";
 import type { Database } from "./database.js";
+import type { PhoneRegion } from "./phone.js";
 import { redactContactDetails } from "./redact.js";
 import { type StoreDeps, toIsoTimestamp } from "./timestamps.js";
 
@@ -366,10 +367,15 @@ function isPrimaryKeyClash(error: unknown): boolean {
 
 /**
  * Transcripts in the SQLite database from `openDatabase`. Visitor text (and feedback comments)
- * pass through `redactContactDetails` before they are written; bot text is stored as given.
+ * pass through `redactContactDetails` (with `phoneRegion`, default "GB") before they are
+ * written; bot text is stored as given.
  */
-export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): TranscriptRepository {
+export function createSqliteTranscripts(
+  db: Database,
+  deps: StoreDeps & { phoneRegion?: PhoneRegion } = {},
+): TranscriptRepository {
   const now = deps.now ?? (() => new Date());
+  const redact = (text: string) => redactContactDetails(text, deps.phoneRegion);
 
   const upsertConversation = db.prepare<[string, string, string]>(
     `INSERT INTO conversations (id, started_at, last_at) VALUES (?, ?, ?)
@@ -517,7 +523,7 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
       conversationId: input.conversationId,
       seq: seq + 1,
       role: "visitor",
-      text: redactContactDetails(input.visitor.text),
+      text: redact(input.visitor.text),
       citations: null,
       grounded: null,
       handoff: null,
@@ -602,12 +608,7 @@ export function createSqliteTranscripts(db: Database, deps: StoreDeps = {}): Tra
         throw new AppError("invalid", "Only bot replies can be rated", { details: { messageId } });
       }
       const text = comment === undefined || comment === null ? null : comment.trim();
-      upsertFeedback.run(
-        messageId,
-        rating,
-        text ? redactContactDetails(text) : null,
-        now().toISOString(),
-      );
+      upsertFeedback.run(messageId, rating, text ? redact(text) : null, now().toISOString());
     },
 
     listConversations(filter) {

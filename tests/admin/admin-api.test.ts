@@ -15,7 +15,11 @@ import { createChatService } from "../../src/chat/chat-service.js";
 import type { ChatServer } from "../../src/chat/socket-handlers.js";
 import { createQuestionBankStore } from "../../src/content/question-bank-store.js";
 import { buildOptions, type Core, loadCore, withIndex } from "../../src/core.js";
-import { createMessageRateLimiter } from "../../src/http/rate-limit.js";
+import {
+  AUTH_FAILURES_PER_MIN,
+  createFailureLimiter,
+  createVisitorRateLimiter,
+} from "../../src/http/rate-limit.js";
 import { buildIndex } from "../../src/index/build-index.js";
 import { loadIndex } from "../../src/index/index-store.js";
 import { createSqliteBookings } from "../../src/store/bookings.js";
@@ -74,10 +78,11 @@ async function startAdminService(): Promise<AdminService> {
     transcripts,
     bookings,
     bookingService: createBookingService({ db, bookings, outbox: createSqliteOutbox(db) }),
-    limiter: createMessageRateLimiter(0),
+    limiter: createVisitorRateLimiter(0),
     staffAccounts: [{ name: "alex", token: STAFF }],
     allowedOrigins: [],
     trustProxy: 0,
+    authFailures: createFailureLimiter(AUTH_FAILURES_PER_MIN, "auth"),
     admin: {
       adminToken: ADMIN,
       staffTokens: [{ name: "alex", token: STAFF }],
@@ -150,6 +155,30 @@ beforeEach(async () => {
 afterEach(() => service.close());
 
 describe("admin API auth", () => {
+  it("limits wrong admin tokens per address, on the API and the socket alike; a staff token is no guess", async () => {
+    const url = `${service.url}/api/admin/documents`;
+    for (let i = 0; i < 6; i++) {
+      expect((await getJson(url, { authorization: `Bearer ${STAFF}` })).status).toBe(403);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await getJson(url, { authorization: `Bearer guess-${i}` })).status);
+    }
+    const socketGuess = connect(`${service.url}/admin`, {
+      transports: ["websocket"],
+      forceNew: true,
+      auth: { token: "guess-socket" },
+    });
+    const refused = await new Promise<string>((resolve) =>
+      socketGuess.once("connect_error", (e) => resolve(e.message)),
+    );
+    socketGuess.close();
+    expect([...statuses, refused]).toEqual([401, 401, 401, 401, "unauthorized"]);
+    const right = await getJson(url, admin);
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
   it("refuses a missing or wrong token with 401 and the staff token with 403", async () => {
     expect((await getJson(`${service.url}/api/admin/documents`)).status).toBe(401);
     expect(

@@ -52,7 +52,7 @@ async function start(drafting: "none" | "fake" = "none"): Promise<void> {
     core: undefined,
     dataDir: path.join(corpusDir, "..", "data"),
     questions,
-    admin: (db): AdminRouteDeps => ({
+    admin: (db): Omit<AdminRouteDeps, "authFailures"> => ({
       adminToken: ADMIN,
       staffTokens: [{ name: "alex", token: STAFF_TOKEN }],
       corpusDir,

@@ -232,6 +232,36 @@ describe("POST /api/bookings", () => {
     });
   });
 
+  it("refuses NUL and other control characters in every visitor field, and stores lone surrogates well formed", async () => {
+    const base = { name: "Jane", email: "jane@example.com", consent: true };
+    for (const field of ["name", "treatment", "preferredTime", "notes"]) {
+      const bad = await postJson(`${service.url}/api/bookings`, { ...base, [field]: "A\u0000B" });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.fields[field]).toMatch(/control characters/);
+    }
+    const comment = await postJson(`${service.url}/api/feedback`, {
+      sessionId: "a".repeat(22),
+      messageId: "m1",
+      rating: "down",
+      comment: "bad\u0007",
+    });
+    expect(comment.status).toBe(400);
+
+    const created = await postJson(`${service.url}/api/bookings`, {
+      ...base,
+      name: "A\ud800B",
+      notes: "lone \udfff low",
+    });
+    expect(created.status).toBe(201);
+    const list = await getJson(`${service.url}/api/staff/bookings`, staff);
+    expect(list.body.items[0]).toMatchObject({ name: "A\ufffdB", notes: "lone \ufffd low" });
+
+    const chat = await postJson(`${service.url}/api/chat`, { message: "does it hurt \ud83d?" });
+    expect(chat.status).toBe(200);
+    const stored = await getJson(`${service.url}/api/chat/${chat.body.sessionId}`);
+    expect(stored.body.messages[0].text).toBe("does it hurt \ufffd?");
+  });
+
   it("accepts a call-back request with a phone number only", async () => {
     const created = await postJson(`${service.url}/api/bookings`, {
       type: "callback",
@@ -356,16 +386,32 @@ describe("hardening", () => {
     expect(staffList.headers.get("cross-origin-resource-policy")).toBe("same-origin");
   });
 
-  it("rate-limits messages per client address", async () => {
+  it("rate-limits messages per session, under a ceiling per address, and bookings on their own budget", async () => {
     const temp = await tempDir();
     const limited = await startTestService({ core, dataDir: temp.dir, rateLimitPerMin: 2 });
-    const statuses: number[] = [];
-    for (let i = 0; i < 3; i++)
-      statuses.push((await postJson(`${limited.url}/api/chat`, { message: "hello" })).status);
-    expect(statuses).toEqual([200, 200, 429]);
-    const last = await postJson(`${limited.url}/api/chat`, { message: "hello" });
+    const first = await postJson(`${limited.url}/api/chat`, { message: "hello" });
+    const { sessionId } = first.body;
+    const statuses = [first.status];
+    for (let i = 0; i < 3; i++) {
+      statuses.push(
+        (await postJson(`${limited.url}/api/chat`, { message: "hi", sessionId })).status,
+      );
+    }
+    // The message that opens a conversation counts against the address only.
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const last = await postJson(`${limited.url}/api/chat`, { message: "hello", sessionId });
     expect(last.body.error.code).toBe("rate_limited");
     expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Someone else behind the same address is not held up by this visitor...
+    expect((await postJson(`${limited.url}/api/chat`, { message: "hello" })).status).toBe(200);
+    // ...and the booking form the bot offered still goes through.
+    const booking = await postJson(`${limited.url}/api/bookings`, {
+      name: "Jane",
+      email: "jane@example.com",
+      sessionId,
+      consent: true,
+    });
+    expect(booking.status).toBe(201);
     await limited.close();
     await temp.cleanup();
   });

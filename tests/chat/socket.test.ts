@@ -275,13 +275,15 @@ describe("chat:send", () => {
 });
 
 describe("rate limits", () => {
-  it("refuses the third message in a minute from one client with rate_limited", async () => {
+  it("refuses the third message in a minute of one session with rate_limited", async () => {
     const target = await service({ rateLimitPerMin: 2 });
     const client = visitor(target.socket());
-    const acks: ChatSendAck[] = [];
-    for (let i = 0; i < 3; i++) acks.push(await client.send({ message: "hello" }));
-    expect(acks.map((a) => a.ok)).toEqual([true, true, false]);
-    expect(acks[2]).toEqual({
+    const acks: ChatSendAck[] = [await client.send({ message: "hello" })];
+    const sessionId = acks[0]?.ok ? acks[0].sessionId : undefined;
+    for (let i = 0; i < 3; i++) acks.push(await client.send({ message: "hello", sessionId }));
+    // The message that opens a conversation counts against the address only.
+    expect(acks.map((a) => a.ok)).toEqual([true, true, true, false]);
+    expect(acks[3]).toEqual({
       ok: false,
       error: { code: "rate_limited", message: expect.any(String) },
     });

@@ -98,6 +98,19 @@ describe("loadClinicProfile", () => {
     expect(error.message).toMatch(/bookingUrl: /);
   });
 
+  it("accepts the clinic's own internal links: any http(s) URL", async () => {
+    const file = await writeProfile(
+      JSON.stringify({
+        ...validProfile,
+        bookingUrl: "http://intranet:8080/book",
+        privacyNoticeUrl: "http://127.0.0.1/privacy",
+      }),
+    );
+    const profile = await loadClinicProfile(file);
+    expect(profile.bookingUrl).toBe("http://intranet:8080/book");
+    expect(profile.privacyNoticeUrl).toBe("http://127.0.0.1/privacy");
+  });
+
   it("rejects a file that is not valid JSON and keeps the parse error as the cause", async () => {
     const file = await writeProfile('{ "name": "Test Clinic", ');
     const error = await loadError(file);

@@ -165,4 +165,14 @@ describe("publicUrl", () => {
     expect(publicUrl("data:text/html,hi")).toBeUndefined();
     expect(publicUrl("relative/page")).toBeUndefined();
   });
+
+  it.each([
+    "/\t/evil.example/x",
+    "/\n/evil.example/x",
+    "https://clinic.example/a b",
+    "/a\u0000b",
+    "/a\u0085b",
+  ])("refuses a URL with whitespace or a control character inside: %j", (url) => {
+    expect(publicUrl(url)).toBeUndefined();
+  });
 });

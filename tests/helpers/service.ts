@@ -12,7 +12,11 @@ import { createChatService } from "../../src/chat/chat-service.js";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../src/chat/events.js";
 import type { QuestionBankStore } from "../../src/content/question-bank-store.js";
 import type { Core } from "../../src/core.js";
-import { createMessageRateLimiter } from "../../src/http/rate-limit.js";
+import {
+  AUTH_FAILURES_PER_MIN,
+  createFailureLimiter,
+  createVisitorRateLimiter,
+} from "../../src/http/rate-limit.js";
 import { createSqliteBookings } from "../../src/store/bookings.js";
 import { closeDatabase, type Database, openDatabase } from "../../src/store/database.js";
 import { createSqliteOutbox } from "../../src/store/outbox.js";
@@ -53,7 +57,9 @@ export interface TestServiceOptions {
   /** The question bank staff file questions into (the staff triage routes need it). */
   questions?: QuestionBankStore;
   /** The admin API, given the service's database. */
-  admin?: (db: Database) => AdminRouteDeps;
+  admin?: (db: Database) => Omit<AdminRouteDeps, "authFailures">;
+  /** Proxy hops whose X-Forwarded-For is trusted (default 0). */
+  trustProxy?: number;
 }
 
 /**
@@ -86,10 +92,11 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     transcripts,
     bookings,
     bookingService: createBookingService({ db, bookings, outbox }),
-    limiter: createMessageRateLimiter(options.rateLimitPerMin ?? 0),
+    limiter: createVisitorRateLimiter(options.rateLimitPerMin ?? 0),
     staffAccounts: TEST_STAFF_ACCOUNTS,
     allowedOrigins: options.allowedOrigins ?? [],
-    trustProxy: 0,
+    trustProxy: options.trustProxy ?? 0,
+    authFailures: createFailureLimiter(AUTH_FAILURES_PER_MIN, "auth"),
     staff: createStaffConsole({
       db,
       transcripts,

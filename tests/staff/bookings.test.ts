@@ -77,6 +77,48 @@ describe("GET /api/staff/bookings", () => {
   });
 });
 
+describe("GET /api/staff/bookings?phone=", () => {
+  it("finds the bookings with a phone number in any format it was given in", async () => {
+    const spaced = await book({ type: "callback", name: "Sam", phone: "07700 900777" });
+    const international = await book({ type: "callback", name: "Sam", phone: "+44 7700 900777" });
+    const dashed = await book({ type: "callback", name: "Sam", phone: "07700-900-777" });
+    const french = await book({ type: "callback", name: "Léa", phone: "+33 6 12 34 56 78" });
+    await book({ type: "callback", name: "Kim", phone: "07700 900778" });
+    await book({ name: "Jane", email: "jane@example.com" });
+
+    const search = (query: string) =>
+      call(`${service.url}/api/staff/bookings?${query}`, "GET", { headers: bearer });
+    for (const phone of [
+      "07700 900777",
+      "+44 7700 900777",
+      "07700-900-777",
+      "0044 7700 900777",
+      "+447700900777",
+      "(07700) 900 777",
+    ]) {
+      const found = await search(`phone=${encodeURIComponent(phone)}`);
+      expect(found.status, phone).toBe(200);
+      expect(
+        found.body.items.map((b: { id: string }) => b.id),
+        phone,
+      ).toEqual([dashed, international, spaced]);
+    }
+    for (const phone of ["0033 6 12 34 56 78", "+33 (0)6 12 34 56 78", "+33612345678"]) {
+      const found = await search(`phone=${encodeURIComponent(phone)}`);
+      expect(
+        found.body.items.map((b: { id: string }) => b.id),
+        phone,
+      ).toEqual([french]);
+    }
+    const filtered = await search(`phone=${encodeURIComponent("07700 900777")}&status=contacted`);
+    expect(filtered.body.items).toEqual([]);
+    expect((await search("phone=")).body.items).toHaveLength(6);
+    const fragment = await search("phone=900777");
+    expect(fragment.status).toBe(400);
+    expect(fragment.body.error.fields.phone).toBeDefined();
+  });
+});
+
 describe("PATCH /api/staff/bookings/:id and GET /api/staff/bookings/:id", () => {
   it("changes the status and keeps each change with the staff account's name and the time", async () => {
     const id = await book({ type: "callback", name: "Sam", phone: "07700 900123" });

@@ -71,6 +71,59 @@ describe("POST /api/staff/erasure", () => {
     expect(dump).not.toMatch(/Jane|07700/);
   });
 
+  /** One number as visitors write it: the three formats of issue #14 first. */
+  const UK_FORMATS = ["07700 900777", "+44 7700 900777", "07700-900-777", "0044 7700 900777"];
+  const FR_FORMATS = ["+33 6 12 34 56 78", "0033 6 12 34 56 78", "+33 (0)6 12 34 56 78"];
+
+  /** A chat and a call-back booking from it for each format, and a stranger's; the chat ids. */
+  async function bookEach(phones: readonly string[]): Promise<string[]> {
+    const chats = phones.map((_, i) => `callerCallerCaller${String(i).padStart(4, "0")}`);
+    for (const [i, phone] of phones.entries()) {
+      seedExchange(service, chats[i] ?? "", `Please call me back, about rosacea (${i})`);
+      await book({ type: "callback", name: `Caller ${i}`, phone, sessionId: chats[i] });
+    }
+    seedExchange(service, KIM_CHAT, "Kim here: opening hours?");
+    await book({ type: "callback", name: "Kim", phone: "07700 900778", sessionId: KIM_CHAT });
+    return chats;
+  }
+
+  it.each(UK_FORMATS)(
+    "erases the bookings with every format of a number, and their chats, given %j",
+    async (phone) => {
+      await bookEach(UK_FORMATS);
+      const response = await call(`${service.url}/api/staff/erasure`, "POST", {
+        body: { phone },
+        headers: bearer,
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ conversations: 4, bookings: 4 });
+
+      const bookings = await call(`${service.url}/api/staff/bookings`, "GET", { headers: bearer });
+      expect(bookings.body.items.map((b: { name: string }) => b.name)).toEqual(["Kim"]);
+      const conversations = await call(`${service.url}/api/staff/conversations`, "GET", {
+        headers: bearer,
+      });
+      expect(conversations.body.items.map((c: { id: string }) => c.id)).toEqual([KIM_CHAT]);
+      // Nor anything of theirs in the webhook queue: only Kim's booking is left there.
+      expect(count("SELECT count(*) FROM outbox")).toBe(1);
+      const dump =
+        JSON.stringify(service.db.prepare("SELECT * FROM bookings").all()) +
+        JSON.stringify(service.db.prepare("SELECT payload FROM outbox").all());
+      expect(dump).not.toMatch(/900777|900-777|900 777|Caller/);
+    },
+  );
+
+  it.each(FR_FORMATS)("erases every format of an international number given %j", async (phone) => {
+    await bookEach(FR_FORMATS);
+    const response = await call(`${service.url}/api/staff/erasure`, "POST", {
+      body: { phone },
+      headers: bearer,
+    });
+    expect(response.body).toEqual({ conversations: 3, bookings: 3 });
+    const bookings = await call(`${service.url}/api/staff/bookings`, "GET", { headers: bearer });
+    expect(bookings.body.items.map((b: { name: string }) => b.name)).toEqual(["Kim"]);
+  });
+
   it("erases a conversation by session id, with the bookings made from it", async () => {
     seedExchange(service, JANE_CHAT, "Do you treat rosacea?");
     seedExchange(service, KIM_CHAT, "Opening hours?");

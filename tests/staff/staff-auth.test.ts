@@ -1,3 +1,4 @@
+import { io as connect } from "socket.io-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStaffSessions } from "../../src/staff/session.js";
 import { tempDir } from "../helpers/core-fixtures.js";
@@ -191,5 +192,79 @@ describe("staff authentication", () => {
   it("marks every staff response as not to be cached", async () => {
     const response = await call(`${service.url}/api/staff/bookings`, "GET", { headers: bearer });
     expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("guessing tokens", () => {
+  let proxied: TestService;
+  let done: () => Promise<void>;
+  beforeEach(async () => {
+    const temp = await tempDir();
+    done = temp.cleanup;
+    // Behind one trusted proxy: X-Forwarded-For names the client.
+    proxied = await startTestService({ core: undefined, dataDir: temp.dir, trustProxy: 1 });
+  });
+  afterEach(async () => {
+    await proxied.close();
+    await done();
+  });
+
+  const from = (address: string, token: string) => ({
+    headers: { "x-forwarded-for": address, authorization: `Bearer ${token}` },
+  });
+  type Refusal = { message: string; data?: { retryAfter?: number } };
+  const refusal = (token: string, address: string) =>
+    new Promise<Refusal>((resolve, reject) => {
+      const socket = connect(`${proxied.url}/staff`, {
+        transports: ["websocket"],
+        forceNew: true,
+        auth: { token },
+        extraHeaders: { "x-forwarded-for": address },
+      });
+      socket.once("connect", () => {
+        socket.close();
+        reject(new Error("connected"));
+      });
+      socket.once("connect_error", (error) => {
+        socket.close();
+        resolve(error as unknown as Refusal);
+      });
+    });
+
+  it("limits wrong bearer tokens per address: the sixth in a minute gets 429 with Retry-After, even the right token", async () => {
+    const url = `${proxied.url}/api/staff/conversations`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await call(url, "GET", from("203.0.113.9", `guess-${i}`))).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const right = await call(url, "GET", from("203.0.113.9", TEST_STAFF_ACCOUNTS[0].token));
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe("rate_limited");
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another address is not locked out by the guesser.
+    const other = await call(url, "GET", from("198.51.100.4", TEST_STAFF_ACCOUNTS[0].token));
+    expect(other.status).toBe(200);
+    // A request with no token is no guess, and is still told to sign in.
+    const none = await call(url, "GET", { headers: { "x-forwarded-for": "198.51.100.4" } });
+    expect(none.status).toBe(401);
+  });
+
+  it("counts wrong socket tokens, bearer tokens and sign-ins in one budget", async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await refusal(`guess-${i}`, "203.0.113.7")).message).toBe("unauthorized");
+    }
+    const url = `${proxied.url}/api/staff/conversations`;
+    expect((await call(url, "GET", from("203.0.113.7", "guess-bearer"))).status).toBe(401);
+    const signIn = await call(`${proxied.url}/api/staff/session`, "POST", {
+      body: { token: "guess-sign-in" },
+      headers: { "x-forwarded-for": "203.0.113.7" },
+    });
+    expect(signIn.status).toBe(401);
+    // Over the budget, whichever door: refused unread, the right token too.
+    const blocked = await refusal(TEST_STAFF_ACCOUNTS[0].token, "203.0.113.7");
+    expect(blocked.message).toBe("rate_limited");
+    expect(blocked.data?.retryAfter).toBeGreaterThan(0);
+    expect((await refusal("guess-other", "198.51.100.8")).message).toBe("unauthorized");
   });
 });

@@ -32,4 +32,16 @@ describe("staff console configuration", () => {
       );
     }
   });
+
+  it("reads phone numbers without a country code as GB's by default; PHONE_REGION is a country code", () => {
+    expect(loadConfig({}).phoneRegion).toBe("GB");
+    expect(loadConfig({ PHONE_REGION: "" }).phoneRegion).toBe("GB");
+    expect(loadConfig({ PHONE_REGION: "FR" }).phoneRegion).toBe("FR");
+    expect(loadConfig({ PHONE_REGION: " ie " }).phoneRegion).toBe("IE");
+    for (const bad of ["UK", "GBR", "44", "XX"]) {
+      expect(() => loadConfig({ PHONE_REGION: bad }), bad).toThrow(
+        /PHONE_REGION: must be a country code/,
+      );
+    }
+  });
 });

@@ -1,5 +1,8 @@
+import BetterSqlite3 from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BookingRepository, createSqliteBookings } from "../../src/store/bookings.js";
+import { closeDatabase, openDatabase } from "../../src/store/database.js";
+import { migrations, runMigrations } from "../../src/store/migrations.js";
 import { createSqliteOutbox, type OutboxRepository } from "../../src/store/outbox.js";
 import { createSqliteUnitOfWork, type UnitOfWork } from "../../src/store/unit-of-work.js";
 import { steppingClock, tempDatabase } from "./store-fixtures.js";
@@ -190,5 +193,156 @@ describe("booking status history, filters and erasure lookups", () => {
     expect(clocked.deleteClosedBefore("2026-03-01T00:00:00.000Z")).toEqual([closedLongAgo.id]);
     expect(clocked.get(closedRecently.id)).not.toBeNull();
     expect(clocked.get(stillOpen.id)).not.toBeNull();
+  });
+});
+
+/** One UK mobile number as visitors write it; the first three are the ones in issue #14. */
+const UK_FORMATS = [
+  "07700 900777",
+  "+44 7700 900777",
+  "07700-900-777",
+  "0044 7700 900777",
+  "(07700) 900 777",
+  "+44 (0)7700 900777",
+  "07700/900/777",
+];
+/** One French mobile number, written with its country code. */
+const FR_FORMATS = [
+  "+33 6 12 34 56 78",
+  "0033 6 12 34 56 78",
+  "+33 (0)6 12 34 56 78",
+  "+33612345678",
+];
+
+describe("phone numbers in any format", () => {
+  function bookAll(phones: readonly string[]): string[] {
+    return phones.map((phone) => bookings.create({ type: "callback", name: phone, phone }).id);
+  }
+
+  it.each(UK_FORMATS)("finds every format of a UK number by %j, and no other number", (phone) => {
+    const same = bookAll(UK_FORMATS);
+    bookAll(["07700 900778", "+44 7700 900776", "+33 7700 900777", ...FR_FORMATS]);
+    expect(new Set(bookings.findByContact({ phone }).map((b) => b.id))).toEqual(new Set(same));
+  });
+
+  it.each(FR_FORMATS)("finds every format of a French number by %j", (phone) => {
+    const same = bookAll(FR_FORMATS);
+    // Without a country code a number is read as PHONE_REGION's (GB by default): another one.
+    bookAll(["06 12 34 56 78", ...UK_FORMATS]);
+    expect(new Set(bookings.findByContact({ phone }).map((b) => b.id))).toEqual(new Set(same));
+  });
+
+  it("erases the three bookings of issue #14 by any one of their formats", () => {
+    bookAll(["07700 900777", "+44 7700 900777", "07700-900-777", "07700 900778"]);
+    expect(bookings.deleteByContact({ phone: "07700 900777" })).toBe(3);
+    expect(bookings.list().items.map((b) => b.phone)).toEqual(["07700 900778"]);
+  });
+
+  it("reads numbers without a country code as the configured region's", () => {
+    const french = createSqliteBookings(env.db, { phoneRegion: "FR" });
+    const same = FR_FORMATS.map((phone) => french.create({ type: "callback", name: "A", phone }));
+    const national = french.create({ type: "callback", name: "B", phone: "06 12 34 56 78" });
+    const all = new Set([...same.map((b) => b.id), national.id]);
+    expect(new Set(french.findByContact({ phone: "06.12.34.56.78" }).map((b) => b.id))).toEqual(
+      all,
+    );
+    expect(new Set(french.findByContact({ phone: "+33 6 12 34 56 78" }).map((b) => b.id))).toEqual(
+      all,
+    );
+  });
+
+  it("compares a number that cannot be read as one by its digits, as before", () => {
+    // +999 is no country's code.
+    bookAll(["+999 123 4567", "+999-1234567", "+999 123 4568"]);
+    expect(bookings.findByContact({ phone: "00999 1234567" }).map((b) => b.name)).toEqual([
+      "+999 123 4567",
+      "+999-1234567",
+    ]);
+    expect(bookings.deleteByContact({ phone: "+9991234567" })).toBe(2);
+  });
+
+  it("searches the list by a phone number in any format, with the other filters and pages", () => {
+    const [spaced, international, dashed] = bookAll([
+      "07700 900777",
+      "+44 7700 900777",
+      "07700-900-777",
+    ]);
+    bookAll(["07700 900778"]);
+    bookings.create({ type: "consultation", name: "C", phone: "0044 7700 900777" });
+    for (const phone of UK_FORMATS) {
+      expect(
+        bookings.list({ phone, type: "callback" }).items.map((b) => b.id),
+        phone,
+      ).toEqual([dashed, international, spaced]);
+    }
+    const first = bookings.list({ phone: "+447700900777", limit: 2 });
+    const rest = bookings.list({
+      phone: "+447700900777",
+      limit: 2,
+      cursor: first.nextCursor ?? "",
+    });
+    expect([...first.items, ...rest.items]).toHaveLength(4);
+    expect(rest.nextCursor).toBeNull();
+    expect(() => bookings.list({ phone: "900 77" })).toThrow(
+      expect.objectContaining({ code: "invalid" }),
+    );
+  });
+
+  it("fills the E.164 form of the bookings stored before migration 6 when it opens", async () => {
+    // A database as the release before this step left it, with bookings in three formats.
+    const file = `${env.dir}/old.db`;
+    const old = new BetterSqlite3(file);
+    runMigrations(
+      old,
+      migrations.filter((m) => m.version < 6),
+    );
+    const insert = old.prepare(
+      `INSERT INTO bookings (id, type, name, phone, created_at)
+       VALUES (?, 'callback', 'Old', ?, '2026-01-01T00:00:00.000Z')`,
+    );
+    UK_FORMATS.slice(0, 3).forEach((phone, i) => insert.run(`old-${i}`, phone));
+    insert.run("old-none", null);
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      const reopened = createSqliteBookings(db);
+      const stored = db
+        .prepare("SELECT id, phone_e164, phone_digits, phone_region FROM bookings ORDER BY id")
+        .all();
+      expect(stored).toEqual([
+        {
+          id: "old-0",
+          phone_e164: "+447700900777",
+          phone_digits: "07700900777",
+          phone_region: "GB",
+        },
+        {
+          id: "old-1",
+          phone_e164: "+447700900777",
+          phone_digits: "447700900777",
+          phone_region: "GB",
+        },
+        {
+          id: "old-2",
+          phone_e164: "+447700900777",
+          phone_digits: "07700900777",
+          phone_region: "GB",
+        },
+        { id: "old-none", phone_e164: null, phone_digits: null, phone_region: null },
+      ]);
+      expect(reopened.deleteByContact({ phone: "+44 7700 900777" })).toBe(3);
+    } finally {
+      closeDatabase(db);
+    }
+  });
+
+  it("reads the stored numbers again when the region changes", () => {
+    const { id } = bookings.create({ type: "callback", name: "A", phone: "06 12 34 56 78" });
+    expect(bookings.findByContact({ phone: "+33 6 12 34 56 78" })).toEqual([]);
+    const french = createSqliteBookings(env.db, { phoneRegion: "FR" });
+    expect(french.findByContact({ phone: "+33 6 12 34 56 78" }).map((b) => b.id)).toEqual([id]);
+    const region = env.db.prepare("SELECT phone_region FROM bookings WHERE id = ?").pluck();
+    expect(region.get(id)).toBe("FR");
   });
 });

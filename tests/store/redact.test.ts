@@ -61,6 +61,10 @@ describe("redactContactDetails", () => {
     "steps 1 2 3 4 5 6 7",
     "order ABC1234567",
     "1 in 3 people",
+    // Slashes join phone number groups ("030/1234567"), yet dates and ranges with them stay.
+    "Can I come on 24/11/2026 10:30, or 11/24/2026, or 2026/11/24?",
+    "From 24/11/2026-30/11/2026 and 24.11.2026 10:30",
+    "1000/2000 units, 2024/2025, 1/2/3/4/5/6/7",
   ])("keeps the ordinary numbers in %j", (text) => {
     expect(redactContactDetails(text)).toBe(text);
   });
@@ -85,5 +89,45 @@ describe("redactContactDetails", () => {
     const text = "What is the downtime after microneedling? Is it safe with rosacea?";
     expect(redactContactDetails(text)).toBe(text);
     expect(redactContactDetails("")).toBe("");
+  });
+
+  // Every way of writing one number that erasure and the staff booking search match
+  // (tests/store/bookings.test.ts) is redacted in full, not only some of them.
+  it.each([
+    "07700 900777",
+    "+44 7700 900777",
+    "07700-900-777",
+    "0044 7700 900777",
+    "(07700) 900 777",
+    "+44 (0)7700 900777",
+    "07700/900/777",
+    "07700\u2014900\u2014777",
+    "07700 \u2212 900777",
+    "[07700] 900777",
+    "07700~900~777",
+    "07700\u00ad900777",
+    "\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff17\uff17\uff17",
+    "\uff0b44 7700 900777",
+    "\u0660\u0667\u0667\u0660\u0660 \u0669\u0660\u0660\u0667\u0667\u0667",
+    "+33 6 12 34 56 78",
+    "0033 6 12 34 56 78",
+    "+33 (0)6 12 34 56 78",
+    "+33612345678",
+    "030/1234567",
+    "+49 30/1234567",
+  ])("redacts every format of a number that erasure matches: %j", (phone) => {
+    expect(redactContactDetails(`Call me on ${phone} please`)).toBe("Call me on [phone] please");
+  });
+
+  it("keeps a date written next to a phone number", () => {
+    expect(redactContactDetails("07700 900777 24/11/2026")).toBe("[phone] 24/11/2026");
+    expect(redactContactDetails("24.11.2026 07700-900-777")).toBe("24.11.2026 [phone]");
+  });
+
+  it("recognises a number of PHONE_REGION typed digit by digit, and only one that is assigned", () => {
+    expect(redactContactDetails("on 0 2 0 7 9 4 6 0 9 5 8")).toBe("on [phone]");
+    expect(redactContactDetails("on 0 6 1 2 3 4 5 6 7 8", "FR")).toBe("on [phone]");
+    expect(redactContactDetails("on 0 6 1 2 3 4 5 6 7 8", "GB")).toBe("on 0 6 1 2 3 4 5 6 7 8");
+    expect(redactContactDetails("steps 1 2 3 4 5 6 7", "FR")).toBe("steps 1 2 3 4 5 6 7");
   });
 });

@@ -134,6 +134,20 @@ describe("appendExchange and getConversation", () => {
     expect(ids({ q: "jane" })).toEqual([]);
   });
 
+  it("redacts phone numbers in every format erasure matches, with the configured region", () => {
+    append(
+      "s1",
+      0,
+      "Ring 07700/900/777, [07700] 900777 or \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff17\uff17\uff17",
+    );
+    expect(transcripts.getConversation("s1")?.messages[0]?.text).toBe(
+      "Ring [phone], [phone] or [phone]",
+    );
+    const french = createSqliteTranscripts(db, { phoneRegion: "FR" });
+    french.appendExchange(exchange("s2", 1, "Mon numéro : 0 6 1 2 3 4 5 6 7 8"));
+    expect(french.getConversation("s2")?.messages[0]?.text).toBe("Mon numéro : [phone]");
+  });
+
   it("keeps the messages of several exchanges in order and moves lastAt forward", () => {
     append("s1", 0, "first");
     append("s1", 5, "second");

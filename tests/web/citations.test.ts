@@ -43,7 +43,14 @@ describe("citationHref", () => {
     expect(citationHref("https://clinic.example/a#b", SERVER)).toBe("https://clinic.example/a#b");
   });
 
-  it.each(["javascript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"])("refuses %s", (url) => {
+  it.each([
+    "javascript:alert(1)",
+    "data:text/html,<b>x</b>",
+    "vbscript:x",
+    "/\t/evil.example/x",
+    "/\r\n/evil.example/x",
+    "java\tscript:alert(1)",
+  ])("refuses %j", (url) => {
     expect(citationHref(url, SERVER)).toBeUndefined();
   });
 });

@@ -32,9 +32,13 @@ export function splitAnswer(answer: string, citations: readonly Citation[]): Ans
 
 /**
  * A citation URL the widget may link to: relative ones (`/articles/...`) resolve against the
- * service's origin, and only http(s) links are allowed.
+ * service's origin, and only http(s) links are allowed, without whitespace or control
+ * characters.
  */
 export function citationHref(url: string, server: string): string | undefined {
+  // The URL parser drops tabs and newlines: "/\t/evil.example" would resolve to evil.example.
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(url)) return undefined;
   try {
     const resolved = new URL(url, `${server}/`);
     return resolved.protocol === "http:" || resolved.protocol === "https:"
