@@ -209,7 +209,7 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
       if (!fromOwnOrigin(req)) {
         return sendError(res, "forbidden", "Sign out from the staff console");
       }
-      res.setHeader("Set-Cookie", sessions.signOut());
+      res.setHeader("Set-Cookie", sessions.signOut(req.get("cookie")));
       res.status(204).end();
     });
   }

@@ -26,7 +26,11 @@ describe("createStaffSessions", () => {
       /^staff_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
     );
     expect(expiresAt.toISOString()).toBe("2026-03-01T21:00:00.000Z");
-    expect(sessions.verify(cookieValue(setCookie))).toEqual({ name: "alex", expiresAt });
+    expect(sessions.verify(cookieValue(setCookie))).toEqual({
+      name: "alex",
+      expiresAt,
+      id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
     expect(sessions.fromCookieHeader(`other=1; ${setCookie.split(";")[0]}`)?.name).toBe("alex");
   });
 
@@ -40,16 +44,51 @@ describe("createStaffSessions", () => {
 
   it("refuses a changed name, expiry or signature, and garbage", () => {
     const value = cookieValue(sessions.signIn("alex").setCookie);
-    const [name, expiry, mac] = value.split(".") as [string, string, string];
+    const [name, expiry, id, mac] = value.split(".") as [string, string, string, string];
+    expect(sessions.verify(value)).not.toBeNull();
     const sam = Buffer.from("sam").toString("base64url");
-    expect(sessions.verify(`${sam}.${expiry}.${mac}`)).toBeNull();
-    expect(sessions.verify(`${name}.${Number(expiry) + 1000}.${mac}`)).toBeNull();
+    expect(sessions.verify(`${sam}.${expiry}.${id}.${mac}`)).toBeNull();
+    expect(sessions.verify(`${name}.${Number(expiry) - 1000}.${id}.${mac}`)).toBeNull();
+    expect(sessions.verify(`${name}.${expiry}.${"x".repeat(22)}.${mac}`)).toBeNull();
     const flipped = `${mac.slice(0, -2)}${mac.endsWith("A") ? "B" : "A"}${mac.slice(-1)}`;
-    expect(sessions.verify(`${name}.${expiry}.${flipped}`)).toBeNull();
-    expect(sessions.verify(`${name}.${expiry}.${mac.slice(0, 10)}`)).toBeNull();
-    for (const junk of ["", "x", "a.b", "a.b.c.d", `${name}.soon.${mac}`]) {
+    expect(sessions.verify(`${name}.${expiry}.${id}.${flipped}`)).toBeNull();
+    expect(sessions.verify(`${name}.${expiry}.${id}.${mac.slice(0, 10)}`)).toBeNull();
+    for (const junk of [
+      "",
+      "x",
+      "a.b",
+      "a.b.c",
+      `${name}.${expiry}.${mac}`,
+      `${name}.soon.${id}.${mac}`,
+    ]) {
       expect(sessions.verify(junk)).toBeNull();
     }
+  });
+
+  it("refuses an expiry further away than one session, even signed with the secret", () => {
+    // Signed by the service's own secret a year ahead: its expiry is a year and 12 hours away.
+    const ahead = createStaffSessions({
+      secret: SECRET,
+      accounts,
+      secure: false,
+      now: at("2027-03-01T09:00:00.000Z"),
+    });
+    expect(sessions.verify(cookieValue(ahead.signIn("alex").setCookie))).toBeNull();
+    const soon = createStaffSessions({
+      secret: SECRET,
+      accounts,
+      secure: false,
+      now: at("2026-03-01T08:59:00.000Z"),
+    });
+    expect(sessions.verify(cookieValue(soon.signIn("alex").setCookie))?.name).toBe("alex");
+  });
+
+  it("revokes the session signed out, and only that one", () => {
+    const first = sessions.signIn("alex").setCookie.split(";")[0] ?? "";
+    const second = sessions.signIn("alex").setCookie.split(";")[0] ?? "";
+    expect(sessions.signOut(`other=1; ${first}`)).toMatch(/Max-Age=0$/);
+    expect(sessions.fromCookieHeader(first)).toBeNull();
+    expect(sessions.fromCookieHeader(second)?.name).toBe("alex");
   });
 
   it("refuses a cookie signed with another secret", () => {

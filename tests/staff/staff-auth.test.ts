@@ -108,6 +108,18 @@ describe("DELETE /api/staff/session", () => {
     expect(response.status).toBe(204);
     expect(response.headers.getSetCookie()[0]).toMatch(/^staff_session=; .*Max-Age=0/);
   });
+
+  it("means signed out: a copy of the cookie kept elsewhere stops working", async () => {
+    const cookie = await signIn(service);
+    expect((await call(`${service.url}/api/staff/me`, "GET", { headers: { cookie } })).status).toBe(
+      200,
+    );
+    const out = await call(`${service.url}/api/staff/session`, "DELETE", { headers: { cookie } });
+    expect(out.status).toBe(204);
+    expect((await call(`${service.url}/api/staff/me`, "GET", { headers: { cookie } })).status).toBe(
+      401,
+    );
+  });
 });
 
 describe("staff authentication", () => {
