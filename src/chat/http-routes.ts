@@ -42,16 +42,22 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
     const sessionId = parseWith(sessionIdSchema, req.params.sessionId);
     const conversation = deps.transcripts.getConversation(sessionId);
     if (!conversation) throw new AppError("not_found", "No such conversation");
+    // The widget tells by these which of the messages it kept to resend are stored already.
+    const clientIds = deps.transcripts.clientMessageIds(sessionId);
     res.json({
       sessionId,
-      messages: conversation.messages.map((m) => ({
-        id: m.id,
-        role: m.role,
-        text: m.text,
-        citations: m.citations,
-        handoff: m.handoff,
-        createdAt: m.createdAt,
-      })),
+      messages: conversation.messages.map((m) => {
+        const clientMessageId = clientIds.get(m.id);
+        return {
+          id: m.id,
+          role: m.role,
+          text: m.text,
+          citations: m.citations,
+          handoff: m.handoff,
+          createdAt: m.createdAt,
+          ...(clientMessageId ? { clientMessageId } : {}),
+        };
+      }),
     });
   });
 

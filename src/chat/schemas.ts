@@ -27,9 +27,23 @@ export const messageSchema = visitorText("message")
 
 export const sessionIdSchema = z.string().regex(SESSION_ID_PATTERN, "sessionId is malformed");
 
+/**
+ * The id a client chose for a visitor message, so that sending it again (after a dropped
+ * connection or a restart) is the same message: 16 to 64 characters of base64url.
+ */
+export const CLIENT_MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+export const clientMessageIdSchema = z
+  .string({ error: "clientMessageId must be text" })
+  .regex(
+    CLIENT_MESSAGE_ID_PATTERN,
+    "clientMessageId must be 16 to 64 characters of A-Z a-z 0-9 _ -",
+  );
+
 export const chatRequestSchema = z.strictObject({
   message: messageSchema,
   sessionId: sessionIdSchema.optional(),
+  clientMessageId: clientMessageIdSchema.optional(),
 });
 
 export const feedbackSchema = z.strictObject({

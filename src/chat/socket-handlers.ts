@@ -25,7 +25,8 @@ const INTERNAL: ErrorBody = {
 /**
  * `chat:send` on the default namespace: the ack says whether the message was taken (with
  * the same validation and rate limits as HTTP), then `chat:delta` pieces stream the answer
- * and `chat:done` carries the full reply, or `chat:error` says it failed.
+ * and `chat:done` carries the full reply, or `chat:error` says it failed. A message sent
+ * again with the same `clientMessageId` is answered once: the repeat gets the same reply.
  */
 export function registerChatHandlers(io: ChatServer, deps: SocketDeps): void {
   io.on("connection", (socket: ChatSocket) => {
@@ -66,14 +67,17 @@ export function registerChatHandlers(io: ChatServer, deps: SocketDeps): void {
             error: { code: "rate_limited", message: "Too many messages; please wait a moment" },
           });
         }
+        // A repeated clientMessageId gets the turn of the same message: its stored reply, or
+        // the answer being written for it.
         const turn = chat.start(parsed.data);
+        const echo = turn.clientMessageId ? { clientMessageId: turn.clientMessageId } : {};
         reply({ ok: true, sessionId: turn.sessionId, messageId: turn.messageId });
         const work = turn
-          .run((delta) => socket.emit("chat:delta", { messageId: turn.messageId, delta }))
+          .run((delta) => socket.emit("chat:delta", { messageId: turn.messageId, delta, ...echo }))
           .then((done) => socket.emit("chat:done", done))
           .catch((error: unknown) => {
             deps.logger.error({ err: error }, "socket reply failed");
-            socket.emit("chat:error", { messageId: turn.messageId, error: INTERNAL });
+            socket.emit("chat:error", { messageId: turn.messageId, error: INTERNAL, ...echo });
           });
         deps.track?.(work);
         await work;

@@ -195,6 +195,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX bookings_phone_digits ON bookings (phone_digits);
     `,
   },
+  {
+    // The id a widget chose for a visitor message (chat:send's clientMessageId), so a message
+    // resent after a dropped connection or a restart is the same message: answered and stored
+    // once. Unique per conversation, so two instances or a race cannot store it twice; NULL
+    // (messages sent without one, bot replies) is never a clash.
+    version: 7,
+    up: `
+      ALTER TABLE messages ADD COLUMN client_message_id TEXT;
+      CREATE UNIQUE INDEX messages_conversation_client_message
+        ON messages (conversation_id, client_message_id) WHERE client_message_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

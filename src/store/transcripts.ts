@@ -14,8 +14,11 @@ export type Rating = "up" | "down";
 export interface ExchangeInput {
   /** The chat sessionId. */
   conversationId: string;
-  /** `text` is stored with contact details redacted. */
-  visitor: { id: string; text: string; createdAt: string | Date };
+  /**
+   * `text` is stored with contact details redacted. `clientMessageId`: the id the widget chose
+   * for the message (chat:send), unique per conversation.
+   */
+  visitor: { id: string; text: string; createdAt: string | Date; clientMessageId?: string };
   bot: { id: string; reply: ChatReply; latencyMs: number; createdAt: string | Date };
   /**
    * The exchange continues a stored conversation. If that conversation is gone by the time
@@ -148,14 +151,25 @@ export interface ConversationSummary {
   reviewed: boolean;
 }
 
+/** A visitor message sent with a client-chosen id, and the bot reply stored with it. */
+export interface StoredExchange {
+  visitor: StoredMessage;
+  bot: StoredMessage;
+}
+
 /** Chat transcripts and the visitor feedback on them. */
 export interface TranscriptRepository {
   /**
    * Stores a visitor message and the bot's reply in one transaction, creating the conversation
-   * on its first exchange. Throws `AppError("invalid")` if a message id is already stored.
+   * on its first exchange. Throws `AppError("invalid")` if a message id is already stored, and
+   * `AppError("conflict")` if the conversation already holds the visitor's `clientMessageId`.
    */
   /** Stores both messages in one transaction; false when `continues` and the conversation is gone. */
   appendExchange(input: ExchangeInput): boolean;
+  /** The exchange stored for a client-chosen message id in the conversation, or null. */
+  findExchange(conversationId: string, clientMessageId: string): StoredExchange | null;
+  /** Visitor message id -> client-chosen id, for the conversation's messages sent with one. */
+  clientMessageIds(conversationId: string): Map<string, string>;
   getConversation(id: string): StoredConversation | null;
   /** The last `limit` messages, oldest first, for answering follow-up questions. */
   history(conversationId: string, limit?: number): HistoryTurn[];
@@ -358,6 +372,15 @@ function toSummary(row: SummaryRow): ConversationSummary {
   };
 }
 
+/** The unique index of migration 7 on (conversation_id, client_message_id). */
+function isClientMessageClash(error: unknown): boolean {
+  return (
+    error instanceof BetterSqlite3.SqliteError &&
+    error.code === "SQLITE_CONSTRAINT_UNIQUE" &&
+    error.message.includes("client_message_id")
+  );
+}
+
 function isPrimaryKeyClash(error: unknown): boolean {
   return (
     error instanceof BetterSqlite3.SqliteError &&
@@ -406,15 +429,23 @@ export function createSqliteTranscripts(
         verifiedKept: number | null;
         verifiedDropped: number | null;
         createdAt: string;
+        clientMessageId: string | null;
       },
     ]
   >(
     `INSERT INTO messages (id, conversation_id, seq, role, text, citations, grounded, handoff,
        source, latency_ms, tokens_in, tokens_out, verified_kept, verified_dropped, created_at,
-       fts_rowid)
+       client_message_id, fts_rowid)
      VALUES (@id, @conversationId, @seq, @role, @text, @citations, @grounded, @handoff,
        @source, @latencyMs, @tokensIn, @tokensOut, @verifiedKept, @verifiedDropped, @createdAt,
-       (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
+       @clientMessageId, (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
+  );
+  const selectClientVisitor = db.prepare<[string, string], { id: string; seq: number }>(
+    `SELECT id, seq FROM messages WHERE conversation_id = ? AND client_message_id = ?`,
+  );
+  const selectClientMessageIds = db.prepare<[string], { id: string; client_message_id: string }>(
+    `SELECT id, client_message_id FROM messages
+     WHERE conversation_id = ? AND client_message_id IS NOT NULL`,
   );
   const selectConversation = db.prepare<[string], ConversationRow>(
     `SELECT id, started_at, last_at, reviewed, reviewed_by, reviewed_at, note, note_by, note_at
@@ -431,6 +462,9 @@ export function createSqliteTranscripts(
   );
   const selectMessage = db.prepare<[string, string], MessageRow>(
     `SELECT ${MESSAGE_COLUMNS} WHERE m.conversation_id = ? AND m.id = ?`,
+  );
+  const selectMessageAt = db.prepare<[string, number], MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} WHERE m.conversation_id = ? AND m.seq = ?`,
   );
   const upsertTriage = db.prepare<
     [
@@ -512,8 +546,23 @@ export function createSqliteTranscripts(
     return found;
   });
 
+  const clientMessageClash = (input: ExchangeInput, cause?: unknown) =>
+    new AppError("conflict", "This message is already stored", {
+      cause,
+      details: { clientMessageId: input.visitor.clientMessageId },
+    });
+
   const appendInTransaction = db.transaction((input: ExchangeInput): boolean => {
     if (input.continues && !selectConversation.get(input.conversationId)) return false;
+    // Under the write lock (IMMEDIATE): no other connection can store it between the check
+    // and the insert. The unique index stays the last word.
+    const clientMessageId = input.visitor.clientMessageId ?? null;
+    if (
+      clientMessageId !== null &&
+      selectClientVisitor.get(input.conversationId, clientMessageId)
+    ) {
+      throw clientMessageClash(input);
+    }
     const visitorAt = toIsoTimestamp(input.visitor.createdAt, "visitor.createdAt");
     const botAt = toIsoTimestamp(input.bot.createdAt, "bot.createdAt");
     upsertConversation.run(input.conversationId, visitorAt, botAt > visitorAt ? botAt : visitorAt);
@@ -534,6 +583,7 @@ export function createSqliteTranscripts(
       verifiedKept: null,
       verifiedDropped: null,
       createdAt: visitorAt,
+      clientMessageId,
     });
     const { reply } = input.bot;
     insertMessage.run({
@@ -552,6 +602,7 @@ export function createSqliteTranscripts(
       verifiedKept: reply.verified?.kept ?? null,
       verifiedDropped: reply.verified?.dropped ?? null,
       createdAt: botAt,
+      clientMessageId: null,
     });
     return true;
   });
@@ -563,6 +614,7 @@ export function createSqliteTranscripts(
         // cannot take the same seq between the read and the insert.
         return appendInTransaction.immediate(input);
       } catch (error) {
+        if (isClientMessageClash(error)) throw clientMessageClash(input, error);
         if (isPrimaryKeyClash(error)) {
           throw new AppError("invalid", "A message with this id is already stored", {
             cause: error,
@@ -571,6 +623,21 @@ export function createSqliteTranscripts(
         }
         throw error;
       }
+    },
+
+    findExchange(conversationId, clientMessageId) {
+      const visitor = selectClientVisitor.get(conversationId, clientMessageId);
+      if (!visitor) return null;
+      const question = selectMessageAt.get(conversationId, visitor.seq);
+      const reply = selectMessageAt.get(conversationId, visitor.seq + 1);
+      if (!question || !reply || reply.role !== "bot") return null;
+      return { visitor: toMessage(question), bot: toMessage(reply) };
+    },
+
+    clientMessageIds(conversationId) {
+      return new Map(
+        selectClientMessageIds.all(conversationId).map((row) => [row.id, row.client_message_id]),
+      );
     },
 
     getConversation(id) {

@@ -102,11 +102,44 @@ describe("POST /api/chat", () => {
     ["no message", {}],
     ["an unknown field", { message: "hi", admin: true }],
     ["a malformed session id", { message: "hi", sessionId: "short" }],
+    ["a short client message id", { message: "hi", clientMessageId: "abc" }],
+    [
+      "a client message id with other characters",
+      { message: "hi", clientMessageId: "a b".repeat(8) },
+    ],
+    ["a client message id over 64 characters", { message: "hi", clientMessageId: "a".repeat(65) }],
   ])("refuses %s with 400 invalid", async (_name, body) => {
     const response = await postJson(`${service.url}/api/chat`, body);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe("invalid");
     expect(typeof response.body.error.message).toBe("string");
+  });
+
+  it("answers a message posted twice with the same clientMessageId once, storing one copy", async () => {
+    const first = await postJson(`${service.url}/api/chat`, {
+      message: "Can it treat acne scars?",
+    });
+    const sessionId = first.body.sessionId;
+    const body = {
+      message: "Does it help pores?",
+      sessionId,
+      clientMessageId: "http-retry-0123456789",
+    };
+    const once = await postJson(`${service.url}/api/chat`, body);
+    const again = await postJson(`${service.url}/api/chat`, body);
+    expect(once.status).toBe(200);
+    expect(once.body.clientMessageId).toBe(body.clientMessageId);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(once.body);
+
+    const history = await getJson(`${service.url}/api/chat/${sessionId}`);
+    expect(history.body.messages.map((m: Json) => [m.role, m.text, m.clientMessageId])).toEqual([
+      ["visitor", "Can it treat acne scars?", undefined],
+      ["bot", first.body.answer, undefined],
+      ["visitor", "Does it help pores?", body.clientMessageId],
+      ["bot", once.body.answer, undefined],
+    ]);
+    expect(history.body.messages[3].id).toBe(once.body.messageId);
   });
 
   it("accepts newlines and tabs in a message", async () => {

@@ -340,6 +340,169 @@ describe("connection limits", () => {
   });
 });
 
+/**
+ * The shipped answerer, held after its first piece until `open()`: a reply that is still being
+ * written while a repeat arrives. Records each message it was asked to answer.
+ */
+function heldAnswerer() {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const calls: string[] = [];
+  const answerer: Answerer = {
+    answerQuestion: (input) => core.answerer.answerQuestion(input),
+    async *streamAnswer(input) {
+      calls.push(input.message);
+      let first = true;
+      for await (const item of core.answerer.streamAnswer(input)) {
+        yield item;
+        if (first) await gate;
+        first = false;
+      }
+    },
+  };
+  return { answerer, calls, open: () => open() };
+}
+
+/** Resolves once `check()` holds, polling; rejects after WAIT_MS. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The stored messages of a conversation, as [role, text]. */
+async function stored(target: TestService, sessionId: string): Promise<[string, string][]> {
+  const history = await getJson(`${target.url}/api/chat/${sessionId}`);
+  expect(history.status).toBe(200);
+  return history.body.messages.map((m: { role: string; text: string }) => [m.role, m.text]);
+}
+
+describe("a repeated clientMessageId", () => {
+  const QUESTION = "Does it help acne scars?";
+  const CLIENT_ID = "widget-msg-0123456789";
+
+  it("is the same message: the repeat replays the stored reply, and one copy is stored", async () => {
+    const calls: string[] = [];
+    const answerer: Answerer = {
+      answerQuestion: (input) => core.answerer.answerQuestion(input),
+      streamAnswer(input) {
+        calls.push(input.message);
+        return core.answerer.streamAnswer(input);
+      },
+    };
+    const target = await service({ answerer });
+    const client = visitor(target.socket());
+    const ack = await client.send({ message: QUESTION, clientMessageId: CLIENT_ID });
+    if (!ack.ok) throw new Error("refused");
+    const { end } = await client.reply(ack.messageId);
+    if (end.type !== "chat:done") throw new Error("failed");
+    expect(end.done.clientMessageId).toBe(CLIENT_ID);
+
+    // Sent again from another socket (as after a reconnect), with the session the ack named.
+    const again = visitor(target.socket());
+    const repeat = { message: QUESTION, sessionId: ack.sessionId, clientMessageId: CLIENT_ID };
+    const ack2 = await again.send(repeat);
+    expect(ack2).toEqual({ ok: true, sessionId: ack.sessionId, messageId: ack.messageId });
+    const replayed = await again.reply(ack.messageId);
+    expect(replayed.end).toEqual(end);
+    expect(replayed.deltas.join("")).toBe(end.done.answer);
+    // And once more, on the first socket.
+    expect(await client.send(repeat)).toEqual(ack2);
+
+    expect(calls).toEqual([QUESTION]);
+    expect(await stored(target, ack.sessionId)).toEqual([
+      ["visitor", QUESTION],
+      ["bot", end.done.answer],
+    ]);
+    const history = await getJson(`${target.url}/api/chat/${ack.sessionId}`);
+    expect(history.body.messages[0].clientMessageId).toBe(CLIENT_ID);
+    // Another message with another id is a new message.
+    const next = await client.send({
+      message: "Does it help pores?",
+      sessionId: ack.sessionId,
+      clientMessageId: "widget-msg-9876543210",
+    });
+    if (!next.ok) throw new Error("refused");
+    await client.reply(next.messageId);
+    expect(await stored(target, ack.sessionId)).toHaveLength(4);
+  });
+
+  it("sent again while the first is being answered, follows that answer instead of starting another", async () => {
+    const held = heldAnswerer();
+    const target = await service({ answerer: held.answerer });
+    const first = visitor(target.socket());
+    const ack = await first.send({ message: QUESTION, clientMessageId: CLIENT_ID });
+    if (!ack.ok) throw new Error("refused");
+    await eventually(() => first.events.some((e) => e.type === "chat:delta"), "the first piece");
+
+    // A new conversation not stored yet: the repeat names the session the ack gave.
+    const second = visitor(target.socket());
+    const repeats = await Promise.all(
+      [1, 2].map(() =>
+        second.send({ message: QUESTION, sessionId: ack.sessionId, clientMessageId: CLIENT_ID }),
+      ),
+    );
+    expect(repeats).toEqual([ack, ack]);
+    held.open();
+    const [a, b] = await Promise.all([first.reply(ack.messageId), second.reply(ack.messageId)]);
+    expect(a.end.type).toBe("chat:done");
+    // Each repeat sees the whole answer: the pieces so far, then the rest.
+    expect(b.end).toEqual(a.end);
+    expect(second.events.filter((e) => e.type === "chat:done")).toHaveLength(2);
+    if (a.end.type !== "chat:done") return;
+    expect(a.deltas.join("")).toBe(a.end.done.answer);
+
+    expect(held.calls).toEqual([QUESTION]);
+    expect(await stored(target, ack.sessionId)).toEqual([
+      ["visitor", QUESTION],
+      ["bot", a.end.done.answer],
+    ]);
+  });
+
+  it("answered by two instances at once on one database, is stored once and both give the stored reply", async () => {
+    const temp = await tempDir();
+    undo.push(temp.cleanup);
+    const a = await startTestService({ core, dataDir: temp.dir });
+    undo.push(() => a.close());
+    const heldB = heldAnswerer();
+    const b = await startTestService({ core, dataDir: temp.dir, answerer: heldB.answerer });
+    undo.push(() => b.close());
+    const opening = await visitor(a.socket()).ask("Can it treat acne scars?");
+    const sessionId = opening.sessionId;
+
+    // B starts answering it; then A, which knows nothing of B's answer, answers and stores it.
+    const onA = visitor(a.socket());
+    const onB = visitor(b.socket());
+    const payload = { message: QUESTION, sessionId, clientMessageId: CLIENT_ID };
+    const ackB = await onB.send(payload);
+    if (!ackB.ok) throw new Error("refused");
+    await eventually(() => heldB.calls.length === 1, "B's answer");
+    const ackA = await onA.send(payload);
+    if (!ackA.ok) throw new Error("refused");
+    expect(ackA.messageId).not.toBe(ackB.messageId);
+    const doneA = await onA.reply(ackA.messageId);
+    heldB.open();
+    // Its chat:done names the stored reply's id, not the ack's: the widget goes by clientMessageId.
+    await eventually(() => onB.events.some((e) => e.type === "chat:done"), "B's chat:done");
+    const endB = onB.events.find((e) => e.type === "chat:done");
+    if (doneA.end.type !== "chat:done" || endB?.type !== "chat:done") {
+      throw new Error(`a reply failed: ${JSON.stringify([doneA.end, endB])}`);
+    }
+    expect(onB.events.some((e) => e.type === "chat:error")).toBe(false);
+    // B lost the race: the unique index refused its copy, and it gives A's stored reply.
+    expect(endB.done).toEqual(doneA.end.done);
+    expect(endB.done.messageId).toBe(ackA.messageId);
+    expect(await stored(b, sessionId)).toEqual([
+      ["visitor", "Can it treat acne scars?"],
+      ["bot", opening.answer],
+      ["visitor", QUESTION],
+      ["bot", doneA.end.done.answer],
+    ]);
+  });
+});
+
 describe("failures after the ack", () => {
   it("sends chat:error without internal text, logs the cause and keeps answering", async () => {
     // Fails half-way through one reply; answers everything else as the real core does.

@@ -192,6 +192,48 @@ describe("appendExchange and getConversation", () => {
   });
 });
 
+describe("client message ids", () => {
+  const CLIENT_ID = "widget-msg-0123456789";
+  const withClientId = (conversationId: string, minute: number, clientMessageId = CLIENT_ID) => {
+    const input = exchange(conversationId, minute);
+    return { ...input, visitor: { ...input.visitor, clientMessageId } };
+  };
+
+  it("stores a message's client id once per conversation and finds its exchange by it", () => {
+    const first = withClientId("s1", 1);
+    expect(transcripts.appendExchange(first)).toBe(true);
+    const again = withClientId("s1", 2);
+    expect(() => transcripts.appendExchange(again)).toThrow(
+      expect.objectContaining({ code: "conflict" }),
+    );
+    // Nothing of the refused copy was stored, and the same id in another conversation is fine.
+    expect(transcripts.getConversation("s1")?.messages.map((m) => m.id)).toEqual(["v1", "b1"]);
+    expect(transcripts.appendExchange(withClientId("s2", 3))).toBe(true);
+
+    const found = transcripts.findExchange("s1", CLIENT_ID);
+    expect(found?.visitor).toMatchObject({ id: "v1", role: "visitor" });
+    expect(found?.bot).toMatchObject({ id: "b1", role: "bot", text: first.bot.reply.answer });
+    expect(transcripts.findExchange("s1", "other-id-0123456789")).toBeNull();
+    expect(transcripts.findExchange("s3", CLIENT_ID)).toBeNull();
+    expect([...transcripts.clientMessageIds("s1")]).toEqual([["v1", CLIENT_ID]]);
+  });
+
+  it("is unique per conversation in the schema itself, whoever writes the row", () => {
+    transcripts.appendExchange(withClientId("s1", 1));
+    const insert = (id: string, seq: number, clientMessageId: string | null) =>
+      db
+        .prepare(
+          `INSERT INTO messages (id, conversation_id, seq, role, text, created_at, fts_rowid,
+             client_message_id) VALUES (?, 's1', ?, 'visitor', 'hi', '2026-03-01', ?, ?)`,
+        )
+        .run(id, seq, 100 + seq, clientMessageId);
+    expect(() => insert("raw1", 10, CLIENT_ID)).toThrow(/UNIQUE/);
+    insert("raw2", 11, null);
+    insert("raw3", 12, null);
+    insert("raw4", 13, "widget-msg-another-01");
+  });
+});
+
 describe("history and messageBelongsTo", () => {
   it("gives the last turns oldest first", () => {
     for (let i = 1; i <= 3; i++) append("s1", i, `question ${i}`, reply({ answer: `answer ${i}` }));

@@ -6,6 +6,7 @@ import {
   createChatController,
   createDeltaAccumulator,
   type Entry,
+  MAX_SEND_ATTEMPTS,
 } from "../../web/widget/chat-controller.js";
 import { politeError, TEXT } from "../../web/widget/messages.js";
 import { createSessionStore } from "../../web/widget/session.js";
@@ -31,6 +32,7 @@ function setup(options: { api?: ReturnType<typeof fakeApi>["api"]; stored?: stri
       busy: (value) => busy.push(value),
     },
     ackTimeoutMs: 1000,
+    retryDelayMs: 10,
   });
   const bot = () => controller.entries().filter((e): e is BotEntry => e.kind === "bot");
   return { socket, session, storage, controller, changes, connection, busy, bot };
@@ -61,7 +63,10 @@ describe("chat controller", () => {
   it("shows typing, then streams pieces, then the finished reply with citations", async () => {
     const t = setup();
     expect(await sendAcked(t, "  Does it help acne scars?  ")).toEqual({ ok: true });
-    expect(t.socket.last().payload).toEqual({ message: "Does it help acne scars?" });
+    expect(t.socket.last().payload).toEqual({
+      message: "Does it help acne scars?",
+      clientMessageId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
     const [visitor] = t.controller.entries();
     expect(visitor).toMatchObject({ kind: "visitor", text: "Does it help acne scars?" });
     expect(t.bot()[0]).toMatchObject({ status: "typing", messageId: "m1", text: "" });
@@ -92,7 +97,11 @@ describe("chat controller", () => {
   it("sends the stored session id with the next message", async () => {
     const t = setup({ stored: SESSION });
     await sendAcked(t, "hello");
-    expect(t.socket.last().payload).toEqual({ message: "hello", sessionId: SESSION });
+    expect(t.socket.last().payload).toEqual({
+      message: "hello",
+      sessionId: SESSION,
+      clientMessageId: expect.any(String),
+    });
   });
 
   it("keeps pieces and the reply that arrive before the acknowledgement", async () => {
@@ -196,36 +205,163 @@ describe("chat controller", () => {
     expect(t.controller.entries()).toMatchObject([{ kind: "notice", text: TEXT.restoreFailed }]);
   });
 
-  it("reports a dropped connection and, once back, fetches the reply that finished meanwhile", async () => {
-    let stored: RestoredMessage[] = [];
-    const { api } = fakeApi({
-      conversation: () => Promise.resolve({ ok: true, value: stored }),
-    });
-    const t = setup({ api });
+  /** The connection drops and comes back, as Socket.IO reports it. */
+  function reconnect(t: ReturnType<typeof setup>) {
+    t.socket.connected = false;
+    t.socket.emit("disconnect", "transport close");
+    t.socket.connected = true;
+    t.socket.emit("connect");
+  }
+
+  it("keeps a sent message until its chat:done, and after a reconnect sends it again with the same id", async () => {
+    const t = setup();
     await sendAcked(t, "Does it help acne scars?");
     t.socket.emit("connect");
-    t.socket.emit("chat:delta", { messageId: "m1", delta: "It is eff" });
+    const { clientMessageId } = t.socket.last().payload;
+    expect(t.session.pending()).toEqual([
+      { id: clientMessageId, text: "Does it help acne scars?", attempts: 1 },
+    ]);
+    t.socket.emit("chat:delta", { messageId: "m1", delta: "It is eff", clientMessageId });
+    // The service went away (killed before it answered) and came back.
+    t.socket.connected = false;
     t.socket.emit("disconnect", "transport close");
     expect(t.connection).toEqual(["online", "reconnecting"]);
-
-    stored = [
-      { id: "v", role: "visitor", text: "Does it help acne scars?", citations: [], handoff: null },
-      { id: "m1", role: "bot", text: "It is effective. [1]", citations: [CITATION], handoff: null },
-    ];
+    expect(t.socket.sent).toHaveLength(1);
+    t.socket.connected = true;
     t.socket.emit("connect");
-    await flush();
     expect(t.connection).toEqual(["online", "reconnecting", "reconnected"]);
-    expect(t.bot()[0]).toMatchObject({ status: "done", text: "It is effective. [1]" });
+    expect(t.socket.sent).toHaveLength(2);
+    expect(t.socket.last().payload).toEqual({
+      message: "Does it help acne scars?",
+      sessionId: SESSION,
+      clientMessageId,
+    });
+    // The partial answer of the lost attempt is gone: the new one streams from the start.
+    expect(t.bot()[0]).toMatchObject({ status: "typing", text: "" });
+    t.socket.last().ack({ ok: true, sessionId: SESSION, messageId: "m2" });
+    await flush();
+    t.socket.emit("chat:delta", {
+      messageId: "m2",
+      delta: "It is effective. [1]",
+      clientMessageId,
+    });
+    t.socket.emit(
+      "chat:done",
+      done("m2", "It is effective. [1]", { citations: [CITATION], clientMessageId }),
+    );
+    // Shown once, answered once, forgotten once answered.
+    expect(t.controller.entries()).toMatchObject([
+      { kind: "visitor", text: "Does it help acne scars?" },
+      { kind: "bot", status: "done", messageId: "m2", text: "It is effective. [1]" },
+    ]);
+    expect(t.session.pending()).toEqual([]);
+    expect(t.busy.at(-1)).toBe(false);
+    // A later reconnect sends nothing again.
+    reconnect(t);
+    expect(t.socket.sent).toHaveLength(2);
+  });
+
+  it("takes a replayed chat:done by its client id, even under another message id", async () => {
+    const t = setup();
+    await sendAcked(t, "hello", "m1");
+    const { clientMessageId } = t.socket.last().payload;
+    t.socket.emit("chat:done", done("stored-id", "Hello!", { clientMessageId }));
+    expect(t.bot()[0]).toMatchObject({ status: "done", messageId: "stored-id", text: "Hello!" });
+    // A second chat:done for it (a repeat that followed the same answer) changes nothing.
+    t.socket.emit("chat:done", done("stored-id", "Hello!", { clientMessageId }));
+    expect(t.controller.entries()).toHaveLength(2);
+    expect(t.busy).toEqual([true, false]);
+  });
+
+  it("keeps a message whose ack was lost with the connection, and sends it once back", async () => {
+    const t = setup();
+    const sending = t.controller.send("hello");
+    await flush();
+    t.socket.connected = false;
+    t.socket.emit("disconnect", "transport close");
+    t.socket.last().fail(new Error("socket has been disconnected"));
+    expect(await sending).toEqual({ ok: true });
+    expect(t.controller.entries()).toMatchObject([{ kind: "visitor" }, { kind: "bot" }]);
+    t.socket.connected = true;
+    t.socket.emit("connect");
+    expect(t.socket.sent).toHaveLength(2);
+    expect(t.socket.sent[1]?.payload.clientMessageId).toBe(
+      t.socket.sent[0]?.payload.clientMessageId,
+    );
+  });
+
+  it("after a reload, shows a kept message once and sends it again, or drops it if the service stored it", async () => {
+    const storage = memoryStorage();
+    const before = createSessionStore(storage, SERVER);
+    before.setSessionId(SESSION);
+    before.savePending({ id: "kept-message-0000001", text: "Answered while away?", attempts: 1 });
+    before.savePending({ id: "kept-message-0000002", text: "Lost in a restart?", attempts: 1 });
+    const messages: RestoredMessage[] = [
+      {
+        id: "v1",
+        role: "visitor",
+        text: "Answered while away?",
+        citations: [],
+        handoff: null,
+        clientMessageId: "kept-message-0000001",
+      },
+      { id: "b1", role: "bot", text: "Yes.", citations: [], handoff: null },
+    ];
+    const { api } = fakeApi({ conversation: () => Promise.resolve({ ok: true, value: messages }) });
+    const socket = new FakeSocket();
+    const session = createSessionStore(storage, SERVER);
+    const controller = createChatController({
+      connect: () => socket,
+      api,
+      session,
+      listener: { entry: () => {}, connection: () => {}, busy: () => {} },
+    });
+    await controller.start();
+    expect(controller.entries()).toMatchObject([
+      { kind: "visitor", text: "Answered while away?" },
+      { kind: "bot", text: "Yes.", restored: true },
+      { kind: "visitor", text: "Lost in a restart?" },
+      { kind: "bot", status: "typing" },
+    ]);
+    expect(session.pending().map((p) => p.id)).toEqual(["kept-message-0000002"]);
+    socket.emit("connect");
+    expect(socket.sent.map((s) => s.payload)).toEqual([
+      {
+        message: "Lost in a restart?",
+        sessionId: SESSION,
+        clientMessageId: "kept-message-0000002",
+      },
+    ]);
+    expect(session.pending()[0]?.attempts).toBe(2);
+  });
+
+  it("stops sending a message again after a few tries, and says so", async () => {
+    const t = setup();
+    await sendAcked(t, "hello");
+    for (let i = 1; i < MAX_SEND_ATTEMPTS; i++) {
+      reconnect(t);
+      t.socket.last().ack({ ok: true, sessionId: SESSION, messageId: `m${i + 1}` });
+      await flush();
+    }
+    expect(t.socket.sent).toHaveLength(MAX_SEND_ATTEMPTS);
+    reconnect(t);
+    expect(t.socket.sent).toHaveLength(MAX_SEND_ATTEMPTS);
+    expect(t.bot()[0]).toMatchObject({ status: "failed", text: TEXT.notAnswered });
+    expect(t.session.pending()).toEqual([]);
     expect(t.busy.at(-1)).toBe(false);
   });
 
-  it("marks a reply lost in a dropped connection as interrupted", async () => {
+  it("sends a message again later while the restarted service says it is starting, without counting those tries", async () => {
     const t = setup();
     await sendAcked(t, "hello");
-    t.socket.emit("disconnect", "transport close");
-    t.socket.emit("connect");
+    reconnect(t);
+    t.socket.last().ack({ ok: false, error: { code: "unavailable", message: "starting" } });
     await flush();
-    expect(t.bot()[0]).toMatchObject({ status: "failed", text: TEXT.interrupted });
+    expect(t.bot()[0]).toMatchObject({ status: "typing" });
+    expect(t.session.pending()[0]?.attempts).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(t.socket.sent).toHaveLength(3);
+    expect(t.session.pending()[0]?.attempts).toBe(2);
   });
 
   it("keeps saying it is reconnecting while retries after a drop fail", async () => {

@@ -49,6 +49,37 @@ describe("session store", () => {
     expect(store.rating("m")).toBeUndefined();
   });
 
+  it("keeps messages waiting for their answer across page views, new sessions and clear", () => {
+    const storage = memoryStorage();
+    const store = createSessionStore(storage, SERVER);
+    // Before the service named a session: still kept.
+    store.savePending({ id: "kept-message-0000001", text: "Does it hurt?", attempts: 1 });
+    expect(createSessionStore(storage, SERVER).pending()).toEqual([
+      { id: "kept-message-0000001", text: "Does it hurt?", attempts: 1 },
+    ]);
+    store.setSessionId(SESSION);
+    store.savePending({ id: "kept-message-0000001", text: "Does it hurt?", attempts: 2 });
+    store.setSessionId("T".repeat(22));
+    store.clear();
+    const later = createSessionStore(storage, SERVER);
+    expect(later.pending()).toEqual([
+      { id: "kept-message-0000001", text: "Does it hurt?", attempts: 2 },
+    ]);
+    later.removePending("kept-message-0000001");
+    expect(storage.data.size).toBe(0);
+    // Malformed entries are dropped.
+    const raw = JSON.stringify({
+      pending: [
+        { id: "short", text: "x", attempts: 1 },
+        { id: "kept-message-0000002", text: "", attempts: 1 },
+        { id: "kept-message-0000003", text: "ok", attempts: "1" },
+        { id: "kept-message-0000004", text: "ok", attempts: 0 },
+      ],
+    });
+    const parsed = createSessionStore(memoryStorage({ [`clinic-chat:v1:${SERVER}`]: raw }), SERVER);
+    expect(parsed.pending().map((p) => p.id)).toEqual(["kept-message-0000004"]);
+  });
+
   it("works from memory when storage throws or is missing", () => {
     const throwing = {
       getItem: () => {

@@ -17,6 +17,8 @@ export interface RestoredMessage {
   text: string;
   citations: Citation[];
   handoff: Handoff | null;
+  /** A visitor message's client message id, when it was sent with one. */
+  clientMessageId?: string;
 }
 
 export interface BookingBody {
@@ -49,7 +51,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function toMessage(value: unknown): RestoredMessage | undefined {
   if (!isObject(value)) return undefined;
-  const { id, role, text, citations, handoff } = value;
+  const { id, role, text, citations, handoff, clientMessageId } = value;
   if (typeof id !== "string" || typeof text !== "string") return undefined;
   if (role !== "visitor" && role !== "bot") return undefined;
   return {
@@ -58,6 +60,7 @@ function toMessage(value: unknown): RestoredMessage | undefined {
     text,
     citations: Array.isArray(citations) ? (citations as Citation[]) : [],
     handoff: isObject(handoff) ? (handoff as unknown as Handoff) : null,
+    ...(typeof clientMessageId === "string" ? { clientMessageId } : {}),
   };
 }
 

@@ -23,8 +23,8 @@ export const TEXT = {
   reconnecting: "Connection lost. Reconnecting…",
   cannotConnect: "Can't reach the assistant at the moment. Still trying…",
   reconnected: "Reconnected.",
-  interrupted:
-    "Sorry, the connection dropped before this answer arrived. Please ask your question again.",
+  notAnswered:
+    "Sorry, this message couldn't be answered: the connection kept dropping. Please ask your question again.",
   restoreFailed: "Your earlier conversation couldn't be loaded just now.",
   bookOnline: "Book online",
   callMe: "Request a call back",

@@ -1,20 +1,34 @@
 /**
  * What the widget remembers in the visitor's browser: the conversation's session id (in
- * `localStorage`, so it survives reloads and other pages of the site), the ratings given and the
- * forms already sent. Storage that is missing, full or blocked (private modes, strict cookie
+ * `localStorage`, so it survives reloads and other pages of the site), the ratings given, the
+ * forms already sent, and the messages sent but not answered yet (to send again, with the same
+ * id, after a dropped connection, a restart of the service or a reload). Storage that is missing, full or blocked (private modes, strict cookie
  * settings) degrades to memory for this page view, never to an error.
  */
 
 /** The server's session id format: base64url, 22 to 64 characters. */
 const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
 
+/** The service's client message id format (chat:send's clientMessageId). */
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
 export type Rating = "up" | "down";
+
+/** A message sent and not answered yet: kept until its `chat:done` arrives. */
+export interface PendingMessage {
+  /** The client message id it is sent (and sent again) with. */
+  id: string;
+  text: string;
+  /** How many times it was sent. */
+  attempts: number;
+}
 
 interface Saved {
   sessionId?: string;
   ratings: Record<string, Rating>;
   /** Message ids whose booking or call-back form was sent. */
   sent: string[];
+  pending: PendingMessage[];
 }
 
 export interface SessionStore {
@@ -26,6 +40,11 @@ export interface SessionStore {
   setRating(messageId: string, rating: Rating): void;
   formSent(messageId: string): boolean;
   markFormSent(messageId: string): void;
+  /** Messages sent and not answered yet, oldest first. They outlive `clear` and new sessions. */
+  pending(): PendingMessage[];
+  /** Adds or replaces (same id) a pending message. */
+  savePending(message: PendingMessage): void;
+  removePending(id: string): void;
 }
 
 /** The part of the Web Storage API the widget uses. */
@@ -33,9 +52,26 @@ export type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 /** Keeps at most this many ratings and sent forms, so the entry stays small. */
 const MAX_REMEMBERED = 100;
+/** And at most this many unanswered messages (the view sends one at a time). */
+const MAX_PENDING = 10;
+
+function isPending(value: unknown): value is PendingMessage {
+  if (typeof value !== "object" || value === null) return false;
+  const { id, text, attempts } = value as Record<string, unknown>;
+  return (
+    typeof id === "string" &&
+    CLIENT_MESSAGE_ID.test(id) &&
+    typeof text === "string" &&
+    text.length > 0 &&
+    text.length <= 2000 &&
+    typeof attempts === "number" &&
+    Number.isInteger(attempts) &&
+    attempts >= 0
+  );
+}
 
 function parse(raw: string | null): Saved {
-  const empty: Saved = { ratings: {}, sent: [] };
+  const empty: Saved = { ratings: {}, sent: [], pending: [] };
   if (!raw) return empty;
   try {
     const value: unknown = JSON.parse(raw);
@@ -53,6 +89,7 @@ function parse(raw: string | null): Saved {
         : {}),
       ratings,
       sent: Array.isArray(v.sent) ? v.sent.filter((id) => typeof id === "string") : [],
+      pending: Array.isArray(v.pending) ? v.pending.filter(isPending).slice(-MAX_PENDING) : [],
     };
   } catch {
     return empty;
@@ -76,7 +113,7 @@ export function createSessionStore(storage: StorageLike | undefined, server: str
 
   const save = () => {
     try {
-      if (!memory.sessionId) storage?.removeItem(key);
+      if (!memory.sessionId && memory.pending.length === 0) storage?.removeItem(key);
       else storage?.setItem(key, JSON.stringify(memory));
     } catch {
       // Storage full or blocked: this page view keeps working from memory.
@@ -87,11 +124,11 @@ export function createSessionStore(storage: StorageLike | undefined, server: str
     sessionId: () => memory.sessionId,
     setSessionId(id) {
       if (!SESSION_ID.test(id) || id === memory.sessionId) return;
-      memory = { sessionId: id, ratings: {}, sent: [] };
+      memory = { sessionId: id, ratings: {}, sent: [], pending: memory.pending };
       save();
     },
     clear() {
-      memory = { ratings: {}, sent: [] };
+      memory = { ratings: {}, sent: [], pending: memory.pending };
       save();
     },
     rating: (messageId) => memory.ratings[messageId],
@@ -104,6 +141,20 @@ export function createSessionStore(storage: StorageLike | undefined, server: str
     markFormSent(messageId) {
       if (!memory.sent.includes(messageId))
         memory.sent = [...memory.sent, messageId].slice(-MAX_REMEMBERED);
+      save();
+    },
+    pending: () => memory.pending.map((p) => ({ ...p })),
+    savePending(message) {
+      const others = memory.pending.filter((p) => p.id !== message.id);
+      const at = memory.pending.findIndex((p) => p.id === message.id);
+      if (at < 0) others.push({ ...message });
+      else others.splice(at, 0, { ...message });
+      memory.pending = others.slice(-MAX_PENDING);
+      save();
+    },
+    removePending(id) {
+      if (!memory.pending.some((p) => p.id === id)) return;
+      memory.pending = memory.pending.filter((p) => p.id !== id);
       save();
     },
   };
