@@ -258,6 +258,15 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
     if (!deps.transcripts.review(id, change, staffName(res))) {
       throw new AppError("not_found", "No such conversation");
     }
+    // What changed, never the note's words or the conversation's id.
+    staffConsole?.audit.record({
+      actor: staffName(res),
+      action: "review",
+      details: {
+        ...(change.reviewed !== undefined ? { reviewed: change.reviewed } : {}),
+        ...(change.note !== undefined ? { note: change.note === null ? "cleared" : "saved" } : {}),
+      },
+    });
     const conversation = deps.transcripts.getConversation(id);
     if (!conversation) throw new AppError("not_found", "No such conversation");
     res.json(reviewView(conversation));
@@ -323,11 +332,20 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   router.patch("/api/staff/bookings/:id", requireJson, json, (req, res) => {
     const id = parseWith(idParam, req.params.id);
     const body = parseWith(statusBody, req.body);
+    const before = deps.bookings.get(id)?.status;
     if (!deps.bookings.setStatus(id, body.status, staffName(res))) {
       throw new AppError("not_found", "No such booking");
     }
     const booking = deps.bookings.get(id);
     if (!booking) throw new AppError("not_found", "No such booking");
+    if (before && before !== booking.status) {
+      // The change and the request's type, never its contact details or id.
+      staffConsole?.audit.record({
+        actor: staffName(res),
+        action: "booking_status",
+        details: { from: before, to: booking.status, type: booking.type },
+      });
+    }
     res.json(bookingView(booking, deps.bookings.history(booking.id)));
   });
 

@@ -5,10 +5,18 @@ import type { StoreDeps } from "./timestamps.js";
 
 /**
  * What was done. Erasure and retention delete personal data; filing copies a visitor's
- * question into the question bank; the others touch it.
+ * question into the question bank; the others touch it (a review or note on a conversation, a
+ * booking's status).
  */
 export type AuditAction =
-  "sign_in" | "erasure" | "retention" | "export" | "file_question" | "mark_unanswerable";
+  | "sign_in"
+  | "erasure"
+  | "retention"
+  | "export"
+  | "file_question"
+  | "mark_unanswerable"
+  | "review"
+  | "booking_status";
 
 /**
  * Figures about an action: counts, which kinds of identifier were used, a format. Never

@@ -344,6 +344,42 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       history: [{ from: "new", to: "contacted", by: "alex" }],
     });
     expect(await axeViolations(page)).toEqual([]);
+
+    // A request arriving while the list is read joins it at the top: the card being read stays
+    // where it is on screen, as it was (its message, its open history), and so do the filters.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const top = async () => (await card.boundingBox())?.y;
+    const before = await top();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    const arriving = await postJson(`${url}/api/bookings`, {
+      type: "consultation",
+      name: "Live Arrival",
+      email: "live@example.com",
+      consent: true,
+    });
+    expect(arriving.status).toBe(201);
+    await page.locator(`[data-booking="${arriving.body.id}"]`).waitFor();
+    expect(await page.locator(".booking h2").first().textContent()).toBe("Live Arrival");
+    expect(await top()).toBeCloseTo(before ?? 0, 0);
+    expect(await card.getByText("Status set to Contacted.").isVisible()).toBe(true);
+    expect(await card.locator("details.history-box").getAttribute("open")).not.toBeNull();
+    expect(page.url()).toBe(`${url}/staff/bookings`);
+    // On screen, so not unread.
+    await expect.poll(() => count.textContent()).toBe("1");
+
+    // The audit log, from the navigation: who did what, when, in words.
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.waitForURL(`${url}/staff/audit`);
+    const entries = page.locator("table.audit tbody tr");
+    await entries.first().waitFor();
+    expect(await entries.first().locator("td").allTextContents()).toEqual([
+      expect.stringMatching(/\d/),
+      "alex",
+      "Changed a booking's status",
+      "Consultation: New → Contacted",
+    ]);
+    expect(await page.locator('tr[data-action="sign_in"]').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("lists content gaps for a period and erases a visitor's conversation after confirmation", async () => {

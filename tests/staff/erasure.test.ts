@@ -232,4 +232,36 @@ describe("GET /api/staff/audit", () => {
     expect(rest.body.nextCursor).toBeNull();
     expect((await call(`${service.url}/api/staff/audit`, "GET")).status).toBe(401);
   });
+
+  it("lists reviews, notes and booking status changes, never the note, the ids or contact details", async () => {
+    seedExchange(service, KIM_CHAT, "Kim here: opening hours?");
+    const id = await book({ type: "callback", name: "Kim", phone: "07700 900123" });
+    const conversation = `${service.url}/api/staff/conversations/${KIM_CHAT}`;
+    const booking = `${service.url}/api/staff/bookings/${id}`;
+    await call(conversation, "PATCH", { body: { reviewed: true }, headers: bearer });
+    await call(conversation, "PATCH", {
+      body: { note: "Kim: call 07700 900123" },
+      headers: bearer,
+    });
+    await call(conversation, "PATCH", { body: { note: "" }, headers: bearer });
+    await call(booking, "PATCH", { body: { status: "contacted" }, headers: bearer });
+    // Already contacted: nothing changed, nothing recorded.
+    await call(booking, "PATCH", { body: { status: "contacted" }, headers: bearer });
+
+    const audit = await call(`${service.url}/api/staff/audit`, "GET", { headers: bearer });
+    expect(
+      audit.body.items.map((e: { action: string; actor: string; details: unknown }) => [
+        e.action,
+        e.actor,
+        e.details,
+      ]),
+    ).toEqual([
+      ["booking_status", "alex", { from: "new", to: "contacted", type: "callback" }],
+      ["review", "alex", { note: "cleared" }],
+      ["review", "alex", { note: "saved" }],
+      ["review", "alex", { reviewed: true }],
+    ]);
+    const text = JSON.stringify(audit.body);
+    for (const secret of ["Kim", "07700", KIM_CHAT, id]) expect(text).not.toContain(secret);
+  });
 });

@@ -6,6 +6,7 @@ import { migrations, runMigrations } from "../../src/store/migrations.js";
 import { createSqliteOutbox, type OutboxRepository } from "../../src/store/outbox.js";
 import { createSqliteUnitOfWork, type UnitOfWork } from "../../src/store/unit-of-work.js";
 import { steppingClock, tempDatabase } from "./store-fixtures.js";
+import { UK_FORMATS } from "./phone-formats.js";
 
 let env: Awaited<ReturnType<typeof tempDatabase>>;
 let bookings: BookingRepository;
@@ -196,16 +197,6 @@ describe("booking status history, filters and erasure lookups", () => {
   });
 });
 
-/** One UK mobile number as visitors write it; the first three are the ones in issue #14. */
-const UK_FORMATS = [
-  "07700 900777",
-  "+44 7700 900777",
-  "07700-900-777",
-  "0044 7700 900777",
-  "(07700) 900 777",
-  "+44 (0)7700 900777",
-  "07700/900/777",
-];
 /** One French mobile number, written with its country code. */
 const FR_FORMATS = [
   "+33 6 12 34 56 78",

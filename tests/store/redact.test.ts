@@ -1,3 +1,4 @@
+import { UK_FORMATS } from "./phone-formats.js";
 import { describe, expect, it } from "vitest";
 import { redactContactDetails } from "../../src/store/redact.js";
 
@@ -94,13 +95,7 @@ describe("redactContactDetails", () => {
   // Every way of writing one number that erasure and the staff booking search match
   // (tests/store/bookings.test.ts) is redacted in full, not only some of them.
   it.each([
-    "07700 900777",
-    "+44 7700 900777",
-    "07700-900-777",
-    "0044 7700 900777",
-    "(07700) 900 777",
-    "+44 (0)7700 900777",
-    "07700/900/777",
+    ...UK_FORMATS,
     "07700\u2014900\u2014777",
     "07700 \u2212 900777",
     "[07700] 900777",

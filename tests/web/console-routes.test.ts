@@ -36,6 +36,7 @@ describe("console pages", () => {
     ["/staff/bookings", "staff"],
     ["/staff/gaps", "staff"],
     ["/staff/erasure", "staff"],
+    ["/staff/audit", "staff"],
     ["/staff/conversations/ltu4KTISk0ehY9u0j_YjtQ", "staff"],
     ["/admin", "admin"],
   ])(

@@ -1,9 +1,16 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Result } from "../../web/console/http.js";
-import type { StaffApi, Transcript, TriageRequest } from "../../web/staff/api.js";
+import type {
+  AuditEntry,
+  Booking,
+  StaffApi,
+  Transcript,
+  TriageRequest,
+} from "../../web/staff/api.js";
 import { startStaffConsole } from "../../web/staff/app.js";
 import type { LiveHandlers } from "../../web/staff/live.js";
+import type { BookingFilters } from "../../web/staff/routes.js";
 import { flush, memoryStorage } from "./fakes.js";
 
 const ID = "ltu4KTISk0ehY9u0j_YjtQ";
@@ -80,7 +87,11 @@ const SECTIONS = [
   { docId: "laser", title: "Laser <b>hair</b> removal", heading: "Aftercare" },
 ];
 
-function fakeApi(calls: string[], triaged: TriageRequest[] = []): StaffApi {
+function fakeApi(
+  calls: string[],
+  triaged: TriageRequest[] = [],
+  overrides: Partial<StaffApi> = {},
+): StaffApi {
   const record = (name: string) => calls.push(name);
   return {
     signIn: () => (record("signIn"), ok(null)),
@@ -109,6 +120,8 @@ function fakeApi(calls: string[], triaged: TriageRequest[] = []): StaffApi {
         added: true,
       });
     },
+    audit: () => (record("audit"), ok({ items: [], nextCursor: null })),
+    ...overrides,
   };
 }
 
@@ -266,6 +279,176 @@ describe("staff console in the DOM", () => {
     expect(button("Mark unanswerable")?.hidden).toBe(true);
     // The visitor's text is still text.
     expect(visitor.querySelector(".msg-text")?.textContent).toBe(XSS);
+    expect(root.querySelectorAll("img, script")).toHaveLength(0);
+  });
+
+  it("adds a live request that fits the filters to the bookings list, keeping the filters and the cards shown", async () => {
+    history.replaceState(null, "", "/staff/bookings?type=callback");
+    const booking = (id: string, minute: number, name: string): Booking => ({
+      id,
+      type: "callback",
+      sessionId: null,
+      name,
+      email: null,
+      phone: "07700 900123",
+      treatment: null,
+      preferredTime: null,
+      notes: null,
+      status: "new",
+      createdAt: `2026-03-01T10:${String(minute).padStart(2, "0")}:00.000Z`,
+    });
+    // The server's bookings, newest first: the test adds to it as visitors book.
+    let stored = [booking("old", 0, "Kim")];
+    const asked: BookingFilters[] = [];
+    const api = fakeApi(calls, [], {
+      bookings: (filters) => {
+        asked.push(filters);
+        return ok({
+          items: stored.filter((b) => !filters.type || b.type === filters.type),
+          nextCursor: null,
+        });
+      },
+      booking: (id) => ok({ ...booking(id, 0, "Kim"), history: [] }),
+    });
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    startStaffConsole({ root, api, persistent, storage: memoryStorage(), connect });
+    await flush();
+    await flush();
+    const names = () => [...root.querySelectorAll(".booking h2")].map((e) => e.textContent);
+    expect(names()).toEqual(["Kim"]);
+
+    // Staff are in the middle of something on the card shown.
+    const card = root.querySelector('[data-booking="old"]') as HTMLElement;
+    const historyBox = card.querySelector("details") as HTMLDetailsElement;
+    historyBox.open = true;
+    historyBox.dispatchEvent(new Event("toggle"));
+    const status = card.querySelector("select") as HTMLSelectElement;
+    status.value = "booked";
+    status.focus();
+    const typeFilter = root.querySelector('.filters select[name="type"]') as HTMLSelectElement;
+    await flush();
+
+    // A consultation does not fit "call-backs only": the list is not asked again.
+    stored = [{ ...booking("c1", 1, "Ola"), type: "consultation" }, ...stored];
+    live?.["booking:new"]({ id: "c1", type: "consultation", createdAt: AT });
+    await flush();
+    expect(asked).toHaveLength(1);
+
+    stored = [booking("new1", 2, `Sam ${XSS}`), ...stored];
+    live?.["booking:new"]({ id: "new1", type: "callback", createdAt: AT });
+    // Two events at once ask once more, not twice.
+    stored = [booking("new2", 3, "Jo"), ...stored];
+    live?.["booking:new"]({ id: "new2", type: "callback", createdAt: AT });
+    await flush();
+    await flush();
+    expect(asked).toEqual([{ type: "callback" }, { type: "callback" }]);
+    expect(names()).toEqual(["Jo", `Sam ${XSS}`, "Kim"]);
+    expect(root.querySelectorAll("img, script")).toHaveLength(0);
+    // The same card, as it was: history open, the status being chosen, focus on it.
+    expect(root.querySelector('[data-booking="old"]')).toBe(card);
+    expect(historyBox.open).toBe(true);
+    expect(status.value).toBe("booked");
+    expect(document.activeElement).toBe(status);
+    expect(root.querySelector('.filters select[name="type"]')).toBe(typeFilter);
+    expect(location.pathname + location.search).toBe("/staff/bookings?type=callback");
+    expect(root.querySelector(".summary")?.textContent).toBe("Showing 3 requests.");
+    // In the list in front of staff: not unread; the one the filters hide still is.
+    expect((root.querySelector(".notices-button .count") as HTMLElement).textContent).toBe("1");
+
+    // Another view does not hear the bookings' events.
+    history.pushState(null, "", "/staff/audit");
+    window.dispatchEvent(new PopStateEvent("popstate"));
+    live?.["booking:new"]({ id: "new3", type: "callback", createdAt: AT });
+    await flush();
+    expect(asked).toHaveLength(2);
+  });
+
+  it("pages the audit log with the API's cursor, in words and as text, from the navigation", async () => {
+    history.replaceState(null, "", "/staff");
+    const entry = (id: string, action: string, details: AuditEntry["details"], actor = "alex") =>
+      ({ id, at: AT, actor, action, details }) as AuditEntry;
+    const cursors: (string | undefined)[] = [];
+    const api = fakeApi(calls, [], {
+      audit: (cursor) => {
+        cursors.push(cursor);
+        return cursor === undefined
+          ? ok({
+              items: [
+                entry("1", "booking_status", { from: "new", to: "contacted", type: "callback" }),
+                entry("2", "review", { reviewed: true, note: "saved" }),
+                entry("3", "file_question", { docId: "peels", heading: XSS, added: true }, XSS),
+                entry("4", "erasure", {
+                  conversations: 1,
+                  bookings: 2,
+                  matchedBy: ["email", "phone"],
+                }),
+              ],
+              nextCursor: "page-2",
+            })
+          : ok({
+              items: [
+                entry("5", "export", { format: "csv", filters: ["grounded", "q"] }),
+                entry("6", "retention", { conversations: 3, bookings: 0, cutoff: AT }, "system"),
+                entry("7", "sign_in", {}),
+                entry("8", "something_new", { note: XSS }),
+              ],
+              nextCursor: null,
+            });
+      },
+    });
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    startStaffConsole({ root, api, persistent, connect });
+    await flush();
+    const link = [...root.querySelectorAll(".sections a")].find(
+      (a) => a.textContent === "Audit log",
+    ) as HTMLAnchorElement;
+    expect(link.getAttribute("href")).toBe("/staff/audit");
+    // As a click on it does (the earlier tests' consoles hear clicks on the document too).
+    history.pushState(null, "", link.getAttribute("href"));
+    window.dispatchEvent(new PopStateEvent("popstate"));
+    await flush();
+    expect(location.pathname).toBe("/staff/audit");
+    expect(link.getAttribute("aria-current")).toBe("page");
+    expect(document.activeElement?.textContent).toBe("Audit log");
+
+    const rows = () =>
+      [...root.querySelectorAll("table.audit tbody tr")].map((tr) =>
+        [...tr.querySelectorAll("td")].slice(1).map((td) => td.textContent),
+      );
+    expect(rows()).toEqual([
+      ["alex", "Changed a booking's status", "Call-back: New → Contacted"],
+      ["alex", "Reviewed a conversation", "Marked reviewed and note saved"],
+      [XSS, "Filed a visitor question", `Under “${XSS}” (peels)`],
+      [
+        "alex",
+        "Erased a visitor's data on request",
+        "1 conversation and 2 bookings deleted, found by email address and phone number",
+      ],
+    ]);
+    expect(root.querySelector("table.audit time")?.getAttribute("datetime")).toBe(AT);
+    expect(root.querySelector(".summary")?.textContent).toBe("Showing 4 entries.");
+
+    const more = [...root.querySelectorAll("button")].find(
+      (b) => b.textContent === "Load more",
+    ) as HTMLButtonElement;
+    expect(more.hidden).toBe(false);
+    more.click();
+    await flush();
+    expect(cursors).toEqual([undefined, "page-2"]);
+    expect(rows().slice(4)).toEqual([
+      ["alex", "Exported conversations", "CSV, filtered by answers and search"],
+      [
+        "The service (scheduled)",
+        "Deleted old data (retention)",
+        expect.stringMatching(/^3 conversations and 0 bookings from before /),
+      ],
+      ["alex", "Signed in", "—"],
+      ["alex", "something_new", `note: ${XSS}`],
+    ]);
+    expect(more.hidden).toBe(true);
+    expect(root.querySelector(".summary")?.textContent).toBe("Showing 8 entries, all there are.");
+    // Focus goes on to the first new entry, not lost with the button.
+    expect(document.activeElement).toBe(root.querySelectorAll("table.audit tbody tr")[4]);
     expect(root.querySelectorAll("img, script")).toHaveLength(0);
   });
 });

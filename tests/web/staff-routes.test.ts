@@ -42,6 +42,7 @@ describe("staff console URLs", () => {
     ["bookings", { view: "bookings", filters: { status: "contacted", type: "callback" } }],
     ["gaps", { view: "gaps", from: "2026-01-01", to: "2026-01-31" }],
     ["erasure", { view: "erasure", sessionId: ID }],
+    ["the audit log", { view: "audit" }],
   ])("round-trips %s through the URL", (_name, route) => {
     expect(roundTrip(route)).toEqual(route);
   });

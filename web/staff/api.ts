@@ -5,6 +5,7 @@
 import type { GapReport } from "../../src/staff/gaps.js";
 import type { SectionChoice } from "../../src/staff/triage.js";
 import type { bookingView, reviewView, transcriptView } from "../../src/staff/views.js";
+import type { AuditEntry } from "../../src/store/audit-log.js";
 import type { Booking, BookingStatus } from "../../src/store/bookings.js";
 import type { Page } from "../../src/store/cursor.js";
 import type {
@@ -20,6 +21,7 @@ export type TranscriptMessage = Transcript["messages"][number];
 export type Review = ReturnType<typeof reviewView>;
 export type BookingWithHistory = ReturnType<typeof bookingView>;
 export type {
+  AuditEntry,
   Booking,
   BookingStatus,
   ConversationSummary,
@@ -61,6 +63,8 @@ export interface StaffApi {
   setBookingStatus(id: string, status: BookingStatus): Promise<Result<BookingWithHistory>>;
   gaps(period: { from?: string; to?: string }): Promise<Result<GapReport>>;
   erase(request: ErasureRequest): Promise<Result<{ conversations: number; bookings: number }>>;
+  /** The audit log, newest first, a page at a time. */
+  audit(cursor?: string): Promise<Result<Page<AuditEntry>>>;
   sections(): Promise<Result<{ sections: SectionChoice[] }>>;
   triage(
     conversationId: string,
@@ -99,6 +103,11 @@ export function createStaffApi(http: Http): StaffApi {
       return http.request("GET", `/api/staff/gaps${query ? `?${query}` : ""}`);
     },
     erase: (request) => http.request("POST", "/api/staff/erasure", { json: request }),
+    audit: (cursor) => {
+      const params = new URLSearchParams({ limit: "50" });
+      if (cursor) params.set("cursor", cursor);
+      return http.request("GET", `/api/staff/audit?${params.toString()}`);
+    },
     sections: () => http.request("GET", "/api/staff/sections"),
     triage: (conversationId, messageId, request) =>
       http.request(

@@ -9,6 +9,7 @@ import { showSignInCard } from "../console/sign-in.js";
 import { h, isBusy, setBusy, uid } from "../console/ui.js";
 import type { StorageLike } from "../widget/session.js";
 import { createStaffApi, type Me, type StaffApi } from "./api.js";
+import { auditView } from "./audit.js";
 import { bookingsView } from "./bookings.js";
 import type { StaffContext, View } from "./context.js";
 import { conversationsView } from "./conversations.js";
@@ -39,6 +40,7 @@ const SECTIONS = [
   { view: "bookings", label: "Bookings", href: `${BASE}/bookings` },
   { view: "gaps", label: "Content gaps", href: `${BASE}/gaps` },
   { view: "erasure", label: "Delete on request", href: `${BASE}/erasure` },
+  { view: "audit", label: "Audit log", href: `${BASE}/audit` },
 ] as const;
 
 const TITLE = "Staff console";
@@ -258,6 +260,8 @@ export function startStaffConsole(options: StaffConsoleOptions): void {
     });
 
     // --- live updates -----------------------------------------------------------------
+    /** The view shown: it hears the live events too. */
+    let view: View | undefined;
     const STATE_TEXT: Record<LiveState, string> = {
       connecting: "Connecting…",
       live: "Live",
@@ -274,15 +278,16 @@ export function startStaffConsole(options: StaffConsoleOptions): void {
       "booking:new"(event) {
         const notice = bookingNotice(event);
         if (notices.add(notice)) announce(noticeLabel(notice));
+        view?.live?.({ name: "booking:new", payload: event });
       },
       "handoff:new"(event) {
         const notice = handoffNotice(event);
         if (notice && notices.add(notice)) announce(noticeLabel(notice));
+        view?.live?.({ name: "handoff:new", payload: event });
       },
     });
 
     // --- navigation -------------------------------------------------------------------
-    let view: View | undefined;
     const ctx: StaffContext = {
       api,
       me,
@@ -306,6 +311,8 @@ export function startStaffConsole(options: StaffConsoleOptions): void {
           return gapsView(ctx, route);
         case "erasure":
           return erasureView(ctx, route);
+        case "audit":
+          return auditView(ctx);
         case "not-found": {
           const heading = h("h1", { tabindex: -1 }, "Not found");
           return {

@@ -1,12 +1,14 @@
 /**
  * Booking and call-back requests: newest first, filtered by status and type (in the URL), each
  * with its contact details, a status to change (new, contacted, booked, closed) and the history
- * of who changed it when.
+ * of who changed it when. A request that arrives live (`booking:new`) and fits the filters is
+ * added at the top without rebuilding the list: the filters, the cards already shown (an open
+ * history, a status being chosen, focus) and the reading position stay as they were.
  */
 import { formatDateTime, plural } from "../console/format.js";
 import { field, h, isBusy, messageArea, select, setBusy, uid } from "../console/ui.js";
 import type { Booking, BookingStatus, BookingWithHistory } from "./api.js";
-import type { StaffContext, View } from "./context.js";
+import type { LiveEvent, StaffContext, View } from "./context.js";
 import { BOOKING_STATUSES, routeHref, type StaffRoute } from "./routes.js";
 
 const STATUS_LABEL: Record<BookingStatus, string> = {
@@ -147,6 +149,7 @@ export function bookingsView(
 ): View {
   ctx.notices.seen({ bookings: true });
   const heading = h("h1", { tabindex: -1 }, "Bookings and call-backs");
+  let closed = false;
   const statusFilter = select(
     "status",
     [["", "Any"], ...BOOKING_STATUSES.map((s) => [s, STATUS_LABEL[s]] as const)],
@@ -186,30 +189,108 @@ export function bookingsView(
   });
 
   const summary = h("p", { class: "summary", role: "status", "aria-live": "polite" }, "Loading…");
-  const list = h("ol", { class: "cards", "aria-label": "Requests" });
+  const list = h("ol", { class: "cards live-list", "aria-label": "Requests" });
   const more = h("button", { type: "button", class: "button", hidden: true }, "Load more");
   const message = messageArea();
   let cursor: string | null = null;
-  let shown = 0;
+  /** The requests shown, by id, and the newest of them (the list is newest first). */
+  const shownIds = new Set<string>();
+  let newest: Booking | undefined;
+
+  const isNewer = (a: Booking, b: Booking) =>
+    a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
+
+  function showCount(): void {
+    summary.textContent =
+      shownIds.size === 0 ? "No requests." : `Showing ${plural(shownIds.size, "request")}.`;
+  }
 
   async function load(): Promise<void> {
     setBusy(more, true, "Loading…");
     const result = await ctx.api.bookings(route.filters, cursor ?? undefined);
     setBusy(more, false);
+    if (closed) return;
     if (!result.ok) {
       summary.textContent = "";
       return message.show(result.message, "error");
     }
-    for (const booking of result.value.items) list.appendChild(bookingCard(ctx, booking));
-    shown += result.value.items.length;
+    for (const booking of result.value.items) {
+      if (shownIds.has(booking.id)) continue;
+      shownIds.add(booking.id);
+      if (!newest || isNewer(booking, newest)) newest = booking;
+      list.appendChild(bookingCard(ctx, booking));
+    }
     cursor = result.value.nextCursor;
     more.hidden = !cursor;
-    summary.textContent = shown === 0 ? "No requests." : `Showing ${plural(shown, "request")}.`;
+    showCount();
   }
   more.addEventListener("click", () => {
     if (!isBusy(more)) void load();
   });
-  void load();
+
+  /**
+   * Runs `change` (cards added above) and scrolls by what it moved the first card in sight, so
+   * the one being read stays where it was. At the very top of the page the new cards show.
+   */
+  function keepReadingPosition(change: () => void): void {
+    const anchor =
+      window.scrollY > 0
+        ? [...list.children].find((card) => card.getBoundingClientRect().bottom > 0)
+        : undefined;
+    const before = anchor?.getBoundingClientRect().top;
+    change();
+    if (anchor && before !== undefined) {
+      const moved = anchor.getBoundingClientRect().top - before;
+      if (moved !== 0) window.scrollBy(0, moved);
+    }
+  }
+
+  /** Adds the requests newer than the newest shown, from the first page of the same filters. */
+  async function refresh(): Promise<void> {
+    const result = await ctx.api.bookings(route.filters);
+    // Failed: the list stays as it is; the next request or a reload tries again.
+    if (closed || !result.ok) return;
+    if (shownIds.size === 0) {
+      // Nothing was shown: this page is the list (and its cursor, for Load more).
+      cursor = result.value.nextCursor;
+      more.hidden = !cursor;
+    }
+    const top = newest;
+    const added = result.value.items.filter(
+      (booking) => !shownIds.has(booking.id) && (!top || isNewer(booking, top)),
+    );
+    if (added.length === 0) return;
+    keepReadingPosition(() => {
+      list.prepend(...added.map((booking) => bookingCard(ctx, booking)));
+    });
+    for (const booking of added) {
+      shownIds.add(booking.id);
+      if (!newest || isNewer(booking, newest)) newest = booking;
+      // In the list in front of staff: no longer unread.
+      ctx.notices.seen({ key: booking.id });
+    }
+    showCount();
+  }
+
+  /** One refresh at a time, after the first page; events during one ask for one more. */
+  let queue: Promise<void> = load();
+  let pending = false;
+  function refreshSoon(): void {
+    if (pending) return;
+    pending = true;
+    queue = queue
+      .then(() => {
+        pending = false;
+        return refresh();
+      })
+      .catch(() => undefined);
+  }
+
+  /** New requests have the status "new": only a list that shows those can gain one. */
+  function fits(event: Extract<LiveEvent, { name: "booking:new" }>["payload"]): boolean {
+    const { status, type } = route.filters;
+    return (!status || status === "new") && (!type || type === event.type);
+  }
 
   return {
     element: h(
@@ -223,5 +304,11 @@ export function bookingsView(
       message.element,
     ),
     heading,
+    live(event) {
+      if (event.name === "booking:new" && fits(event.payload)) refreshSoon();
+    },
+    destroy() {
+      closed = true;
+    },
   };
 }

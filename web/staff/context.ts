@@ -1,4 +1,5 @@
 /** What every staff console view is given, and what it gives back. */
+import type { BookingNotice, HandoffNotice } from "../../src/staff/events.js";
 import type { Me, StaffApi } from "./api.js";
 import type { Notices } from "./notices.js";
 import type { StaffRoute } from "./routes.js";
@@ -13,11 +14,17 @@ export interface StaffContext {
   announce(text: string): void;
 }
 
+/** An event of the `/staff` namespace, as the console passes it on to the view shown. */
+export type LiveEvent =
+  { name: "booking:new"; payload: BookingNotice } | { name: "handoff:new"; payload: HandoffNotice };
+
 export interface View {
   element: HTMLElement;
   /** Where focus goes after navigating here (a heading with tabindex -1). */
   heading: HTMLElement;
   /** Takes a new route in place (e.g. another transcript beside the same list); false rebuilds. */
   update?(route: StaffRoute): boolean;
+  /** Hears each live event while the view is shown (e.g. the bookings list adds a request). */
+  live?(event: LiveEvent): void;
   destroy?(): void;
 }

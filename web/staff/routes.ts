@@ -8,6 +8,7 @@
  *   /staff/bookings?status=new&type=callback  bookings and call-back requests
  *   /staff/gaps?from=2026-03-01&to=2026-03-31 content gaps of a period
  *   /staff/erasure?sessionId=…                delete on request
+ *   /staff/audit                              the audit log (paged with "Load more")
  */
 import type { HandoffKind } from "../../src/answer/types.js";
 import type { BookingStatus, BookingType } from "../../src/store/bookings.js";
@@ -35,6 +36,7 @@ export type StaffRoute =
   | { view: "bookings"; filters: BookingFilters }
   | { view: "gaps"; from?: string; to?: string }
   | { view: "erasure"; sessionId?: string }
+  | { view: "audit" }
   | { view: "not-found" };
 
 export const BASE = "/staff";
@@ -158,6 +160,7 @@ export function parseRoute(pathname: string, search: string): StaffRoute {
       ...(sessionId && CONVERSATION_ID.test(sessionId) ? { sessionId } : {}),
     };
   }
+  if (path === `${BASE}/audit`) return { view: "audit" };
   return { view: "not-found" };
 }
 
@@ -185,6 +188,8 @@ export function routeHref(route: StaffRoute): string {
         `${BASE}/erasure`,
         route.sessionId ? new URLSearchParams({ sessionId: route.sessionId }).toString() : "",
       );
+    case "audit":
+      return `${BASE}/audit`;
     case "not-found":
       return BASE;
   }
