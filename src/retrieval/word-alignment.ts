@@ -188,7 +188,7 @@ export function createWordAligner(vectors: WordVectors, options: AlignerOptions)
   const vocabStems = vocabWords.map(stemOf);
   // The vocabulary's vectors side by side (zeros where a word has none): comparing a question
   // word with all of them then reads a few hundred kilobytes in order, not rows scattered over
-  // the 140 MB of the whole vector table.
+  // the 35 MB of the whole vector table.
   const dims = vectors.dimensions;
   let vocabMatrix = new Float32Array(vocabWords.length * dims);
   const placeVector = (slot: number) => {

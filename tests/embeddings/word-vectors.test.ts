@@ -22,4 +22,24 @@ describe("word vectors", () => {
       expect(vectors.word(vectors.lookup(word))).toBe(word);
     }
   });
+
+  it("keeps each vector within a rounding of the original: 8-bit codes with a scale per row", () => {
+    const dims = 100;
+    const words = Array.from({ length: 50 }, (_, i) => `w${i}`);
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const data = new Float32Array(words.length * dims).map(random);
+    for (let row = 0; row < words.length; row++) {
+      const v = data.subarray(row * dims, row * dims + dims);
+      const norm = Math.hypot(...v);
+      v.forEach((x, i) => (v[i] = x / norm));
+    }
+    const vectors = createWordVectors("test", words, data, dims);
+    for (let row = 0; row < words.length; row++) {
+      const original = data.subarray(row * dims, row * dims + dims);
+      const decoded = vectors.vector(row);
+      const dot = decoded.reduce((sum, x, i) => sum + x * (original[i] as number), 0);
+      expect(dot / Math.hypot(...decoded)).toBeGreaterThan(0.9999);
+    }
+  });
 });
