@@ -3,7 +3,8 @@ import { readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DOC_ID_PATTERN, docIdFromFileName } from "../content/doc-id.js";
 import { addClinicPage } from "../content/clinic-page.js";
-import { isArticleCandidate, loadCorpus, parseDocument } from "../content/load-corpus.js";
+import { isArticleCandidate, loadCorpus } from "../content/load-corpus.js";
+import { parseDocumentOffThread } from "../content/parse-off-thread.js";
 import type { SourceDocument } from "../content/types.js";
 import { AppError } from "../errors.js";
 import type { SearchIndex } from "../index/search-index.js";
@@ -129,8 +130,9 @@ export async function putDocument(
   }
   if (bytes.byteLength > MAX_DOCUMENT_BYTES)
     throw new AppError("too_large", "A document may be at most 2 MB");
-  // Throws AppError("invalid") naming the problem: empty, binary, not UTF-8, malformed, no text.
-  parseDocument(file, bytes);
+  // Throws AppError("invalid") naming the problem: empty, binary, not UTF-8, malformed, no text,
+  // nested too deeply, too slow to read. Off the event loop, so chat keeps answering meanwhile.
+  await parseDocumentOffThread(file, bytes);
   const existing = await filesOf(corpusDir, docId);
   // Unique per request: two uploads of one document at once must not share a temp file.
   const tmp = path.join(corpusDir, `.${file}.tmp-${randomUUID()}`);

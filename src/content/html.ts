@@ -1,5 +1,6 @@
 import GithubSlugger from "github-slugger";
 import { Parser } from "htmlparser2";
+import { assertHtmlNesting, htmlTooDeep, MAX_NESTING_DEPTH } from "./nesting.js";
 import { collapseWhitespace, titleFromFileName } from "./text.js";
 import type { Block, SourceDocument } from "./types.js";
 
@@ -136,6 +137,8 @@ export function htmlFragmentText(fragment: string): string {
 }
 
 function extractHtml(source: string): ExtractedHtml {
+  // Before htmlparser2 and the stack walks below, whose cost grows with the depth at every tag.
+  assertHtmlNesting(source);
   const blocks: RawBlock[] = [];
   const stack: Frame[] = [];
   const titleParts: string[] = [];
@@ -173,6 +176,9 @@ function extractHtml(source: string): ExtractedHtml {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
+        // The stack mirrors the parser's (a void element adds one for a moment); should it
+        // ever outgrow the scan above, stop here.
+        if (stack.length > MAX_NESTING_DEPTH) throw htmlTooDeep();
         if (name === "link" && url === undefined) {
           const rel = (attribs.rel ?? "").toLowerCase().split(/\s+/);
           if (rel.includes("canonical") && attribs.href) url = publicUrl(attribs.href);

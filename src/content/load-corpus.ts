@@ -8,6 +8,7 @@ import path from "node:path";
 import { AppError } from "../errors.js";
 import { docIdFromFileName } from "./doc-id.js";
 import { parseHtml } from "./html.js";
+import { parseDocumentOffThread } from "./parse-off-thread.js";
 import { parseMarkdown } from "./markdown.js";
 import { parseText } from "./text.js";
 import type { DocumentFormat, SkippedFile, SourceDocument } from "./types.js";
@@ -52,7 +53,8 @@ export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
  * @param file the file name relative to the corpus directory (kept as `SourceDocument.file`).
  * @param bytes the file's content; a string is taken as already-decoded text.
  * @throws AppError `invalid` with a reason a clinic can act on: unsupported type, a name that
- *   gives no id, binary content, invalid UTF-8, an empty file, malformed front matter, no text.
+ *   gives no id, binary content, invalid UTF-8, an empty file, malformed front matter, no text,
+ *   elements or lists nested too deeply (`MAX_NESTING_DEPTH` in nesting.ts).
  */
 export function parseDocument(file: string, bytes: Buffer | string): SourceDocument {
   const handler = formatOf(file);
@@ -119,9 +121,13 @@ export function parseDocument(file: string, bytes: Buffer | string): SourceDocum
  * when two files give the same id (`faq.md`, `faq.txt`) the first by file name wins.
  * A bad file never makes this throw.
  *
+ * Files are parsed in a worker thread, each within a time limit (parse-off-thread.ts); one that
+ * is nested too deeply or takes too long is skipped with that reason.
+ *
  * @param options.maxFileBytes files larger than this are skipped ({@link DEFAULT_MAX_FILE_BYTES}).
  * @returns the documents sorted by id, and the skipped files sorted by name.
- * @throws AppError `index_missing` when the directory itself cannot be read.
+ * @throws AppError `index_missing` when the directory itself cannot be read, `unavailable`
+ *   when the parse worker cannot start.
  */
 export async function loadCorpus(
   dir: string,
@@ -187,8 +193,11 @@ async function loadOne(
 
   let doc: SourceDocument;
   try {
-    doc = parseDocument(name, bytes);
+    // In a worker thread with a time limit: a file made to be slow must not hold up chat.
+    doc = await parseDocumentOffThread(name, bytes);
   } catch (error) {
+    // A parser that cannot start is no fault of the file.
+    if (error instanceof AppError && error.code === "unavailable") throw error;
     // parseDocument reports bad content as AppError; anything else is a parser bug, and one odd
     // file must still not take the whole corpus down with it.
     if (error instanceof AppError) return error.message;

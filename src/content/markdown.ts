@@ -4,6 +4,7 @@ import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { decodeHtmlEntities, htmlFragmentText, publicUrl } from "./html.js";
+import { assertMarkdownNesting } from "./nesting.js";
 import { collapseWhitespace, locateText, titleFromFileName } from "./text.js";
 import type { Block, SourceDocument } from "./types.js";
 
@@ -322,6 +323,8 @@ export function parseMarkdown(file: string, source: string): ParsedMarkdown {
   const front = readFrontMatter(source);
   const { text: body, toOriginal } = normalizeNewlines(front.body);
   const out = new BlockCollector(body, (index) => front.bodyOffset + toOriginal(index));
+  // marked re-reads a list item's content at every level of nesting: refuse deep ones first.
+  assertMarkdownNesting(body);
 
   // A fresh options object per call: marked's Lexer writes into the options it is given, and
   // the shared defaults could have been changed by anyone calling `marked.use`.

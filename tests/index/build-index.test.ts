@@ -310,6 +310,31 @@ describe("buildIndex", () => {
     expect(summary.skipped.map((s) => s.file).sort()).toEqual(["empty.md", "notes.pdf"]);
   });
 
+  it("skips a file nested too deeply, quickly and with the reason, and builds from the rest", async () => {
+    // Before the depth limit, reading the first one took about 100 s, the second about 10 s.
+    await writeFile(
+      path.join(corpusDir, "deep.html"),
+      `${"<div>".repeat(200_000)}Text${"</div>".repeat(200_000)}`,
+    );
+    const list = Array.from({ length: 1000 }, (_, i) => `${"  ".repeat(i)}- item\n`).join("");
+    await writeFile(path.join(corpusDir, "deep-list.md"), list);
+    const started = performance.now();
+    const summary = await buildIndex(options());
+    const seconds = (performance.now() - started) / 1000;
+    expect(summary.documents).toBe(3);
+    expect(summary.skipped).toEqual([
+      {
+        file: "deep-list.md",
+        reason: expect.stringMatching(/nested 1000 levels deep; the limit is 200/),
+      },
+      {
+        file: "deep.html",
+        reason: expect.stringMatching(/nested 200000 levels deep; the limit is 200/),
+      },
+    ]);
+    expect(seconds).toBeLessThan(30);
+  });
+
   it("builds the page generated from the clinic profile, and names a broken profile or a clash", async () => {
     const built = await buildIndex(options());
     const index = await loadIndex(options().indexDir);
