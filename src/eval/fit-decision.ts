@@ -73,7 +73,7 @@ function fitLinear(
         ? rows.length / (2 * positives)
         : rows.length / (2 * negatives),
   }));
-  const { weights, bias } = fitLogistic(examples, { l2, iterations: 20_000 });
+  const { weights, bias } = fitLogistic(examples, { l2 });
   return { features, weights: weights.map((w) => round(w)), bias: round(bias) };
 }
 

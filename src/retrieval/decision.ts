@@ -92,35 +92,108 @@ export interface Example {
 }
 
 /**
- * Fits logistic regression by full-batch gradient descent with L2 regularisation: the same
- * data always gives the same weights (no random start, no shuffling).
+ * Solves `a x = b` for a small dense symmetric `a` (n × n, row-major) by Gaussian elimination
+ * with partial pivoting; a direction with no curvature (a feature constant over the rows)
+ * gets 0.
+ */
+function solve(a: Float64Array, b: Float64Array): Float64Array {
+  const n = b.length;
+  const m = Float64Array.from(a);
+  const rhs = Float64Array.from(b);
+  const at = (r: number, c: number) => m[r * n + c] as number;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(at(r, col)) > Math.abs(at(pivot, col))) pivot = r;
+    for (let c = 0; c < n; c++) {
+      const t = at(col, c);
+      m[col * n + c] = at(pivot, c);
+      m[pivot * n + c] = t;
+    }
+    [rhs[col], rhs[pivot]] = [rhs[pivot] as number, rhs[col] as number];
+    const p = at(col, col);
+    if (Math.abs(p) < 1e-12) continue;
+    for (let r = 0; r < n; r++) {
+      const f = r === col ? 0 : at(r, col) / p;
+      if (f === 0) continue;
+      for (let c = col; c < n; c++) m[r * n + c] = at(r, c) - f * at(col, c);
+      rhs[r] = (rhs[r] as number) - f * (rhs[col] as number);
+    }
+  }
+  return rhs.map((v, i) => (Math.abs(at(i, i)) < 1e-12 ? 0 : v / at(i, i)));
+}
+
+/**
+ * Fits logistic regression with L2 regularisation (the bias is not regularised) by Newton's
+ * method with step halving: it minimises the weighted mean log loss plus `l2 / 2 * |w|²`
+ * to convergence in a few dozen steps however many rows there are, and the same data always
+ * gives the same weights (no random start, no shuffling).
  */
 export function fitLogistic(
   examples: Example[],
-  options: { l2?: number; iterations?: number; rate?: number } = {},
+  options: { l2?: number; iterations?: number } = {},
 ): { weights: number[]; bias: number } {
   const l2 = options.l2 ?? 0.01;
-  const iterations = options.iterations ?? 4000;
-  const rate = options.rate ?? 0.5;
+  const iterations = options.iterations ?? 100;
   const d = examples[0]?.x.length ?? 0;
-  const weights = new Array<number>(d).fill(0);
-  let bias = 0;
+  const n = d + 1;
   const total = examples.reduce((s, e) => s + (e.weight ?? 1), 0) || 1;
+  // Each row as its features then a 1 for the bias; the parameters likewise.
+  const rows = examples.map((e) => ({
+    x: Float64Array.from([...e.x, 1]),
+    y: e.y,
+    w: (e.weight ?? 1) / total,
+  }));
+  const margin = (theta: Float64Array, x: Float64Array) => {
+    let z = 0;
+    for (let i = 0; i < n; i++) z += (theta[i] as number) * (x[i] as number);
+    return z;
+  };
+  const objective = (theta: Float64Array) => {
+    let loss = 0;
+    for (const r of rows) {
+      const z = margin(theta, r.x);
+      // log(1 + e^z) - y z, computed without overflow.
+      loss += r.w * (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - r.y * z);
+    }
+    for (let i = 0; i < d; i++) loss += (l2 / 2) * (theta[i] as number) ** 2;
+    return loss;
+  };
+  let theta = new Float64Array(n);
+  let current = objective(theta);
   for (let it = 0; it < iterations; it++) {
-    const grad = new Array<number>(d).fill(0);
-    let gradBias = 0;
-    for (const e of examples) {
-      let z = bias;
-      for (let i = 0; i < d; i++) z += (weights[i] as number) * (e.x[i] as number);
-      const err = (sigmoid(z) - e.y) * (e.weight ?? 1);
-      for (let i = 0; i < d; i++) grad[i] = (grad[i] as number) + err * (e.x[i] as number);
-      gradBias += err;
-    }
+    const grad = new Float64Array(n);
+    const hessian = new Float64Array(n * n);
     for (let i = 0; i < d; i++) {
-      weights[i] =
-        (weights[i] as number) - rate * ((grad[i] as number) / total + l2 * (weights[i] as number));
+      grad[i] = l2 * (theta[i] as number);
+      hessian[i * n + i] = l2;
     }
-    bias -= rate * (gradBias / total);
+    for (const r of rows) {
+      const p = sigmoid(margin(theta, r.x));
+      const err = (p - r.y) * r.w;
+      const curvature = p * (1 - p) * r.w;
+      for (let i = 0; i < n; i++) {
+        const xi = r.x[i] as number;
+        grad[i] = (grad[i] as number) + err * xi;
+        for (let j = 0; j < n; j++) {
+          hessian[i * n + j] = (hessian[i * n + j] as number) + curvature * xi * (r.x[j] as number);
+        }
+      }
+    }
+    const step = solve(hessian, grad);
+    let scale = 1;
+    let next = theta.map((t, i) => t - (step[i] as number));
+    let value = objective(next);
+    while (value > current && scale > 1e-6) {
+      scale /= 2;
+      next = theta.map((t, i) => t - scale * (step[i] as number));
+      value = objective(next);
+    }
+    const moved = Math.max(0, ...next.map((t, i) => Math.abs(t - (theta[i] as number))));
+    if (value > current) break;
+    theta = next;
+    current = value;
+    if (moved < 1e-9) break;
   }
-  return { weights, bias };
+  return { weights: Array.from(theta.subarray(0, d)), bias: theta[d] as number };
 }
