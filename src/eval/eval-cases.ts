@@ -10,6 +10,9 @@ export const DEVELOPMENT_SETS = [
   "tests/eval/cases.jsonl",
   "tests/eval/held-out.jsonl",
   "tests/eval/held-out-2.jsonl",
+  "tests/eval/held-out-3.jsonl",
+  "tests/eval/held-out-4.jsonl",
+  "tests/eval/held-out-5.jsonl",
 ];
 
 /** One evaluation case; the format is documented in tests/eval/README.md. */
