@@ -1,15 +1,16 @@
 /**
  * `npm run fit`: fits the answer decision (src/retrieval/answer-decision.json) on the
  * development question sets. Deterministic: the same sets and index give the same weights.
- * Never pass the blind set here (tests/eval/README.md).
+ * Never pass the blind set here (tests/eval/README.md). It also scores the fit on the
+ * validation sets, which it never fits on.
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig, loadDotEnv } from "../src/config.js";
 import { loadCore } from "../src/core.js";
-import { DEVELOPMENT_SETS, loadEvalCases } from "../src/eval/eval-cases.js";
+import { DEVELOPMENT_SETS, loadEvalCases, VALIDATION_SETS } from "../src/eval/eval-cases.js";
 import { collectFitData } from "../src/eval/decision-data.js";
-import { crossValidate, fitDecision } from "../src/eval/fit-decision.js";
+import { crossValidate, fitDecision, scoreDecision } from "../src/eval/fit-decision.js";
 import { DECISION_MODEL_PATH } from "../src/retrieval/decision.js";
 import { runScript } from "./run-script.js";
 
@@ -25,6 +26,9 @@ await runScript(async () => {
   const files = values.file ?? DEVELOPMENT_SETS;
   if (files.some((f) => /(^|\/)blind[^/]*\.jsonl$/.test(f))) {
     throw new Error("The blind set is never fitted on: pass development sets only");
+  }
+  if (files.some((f) => VALIDATION_SETS.some((v) => f.endsWith(v)))) {
+    throw new Error("The validation sets are never fitted on: pass development sets only");
   }
   loadDotEnv();
   const core = await loadCore(loadConfig(process.env), { buildIfNeeded: true, alignment: true });
@@ -48,6 +52,19 @@ await runScript(async () => {
       heldOutAnsweredRight: cv.answeredRight,
       heldOutUnanswerable: cv.unanswerable,
       heldOutAnsweredWrongly: cv.answeredWrongly,
+    };
+  }
+  const [validation] = await collectFitData(core, [
+    (await Promise.all(VALIDATION_SETS.map((f) => loadEvalCases(f)))).flat(),
+  ]);
+  if (validation) {
+    const v = scoreDecision(model, validation.questions);
+    model.training = {
+      ...model.training,
+      validationAnswerable: v.answerable,
+      validationAnsweredRight: v.answeredRight,
+      validationUnanswerable: v.unanswerable,
+      validationAnsweredWrongly: v.answeredWrongly,
     };
   }
   const out = values.out ?? DECISION_MODEL_PATH;

@@ -10,6 +10,14 @@ export const DEVELOPMENT_SETS = [
   "tests/eval/cases.jsonl",
   "tests/eval/held-out.jsonl",
   "tests/eval/held-out-2.jsonl",
+];
+
+/**
+ * Validation sets: spent blind sets, reported beside the development sets and checked by the
+ * quality floor, but never fitted on, so that they still say how a fit does on questions it
+ * has not seen (tests/eval/README.md).
+ */
+export const VALIDATION_SETS = [
   "tests/eval/held-out-3.jsonl",
   "tests/eval/held-out-4.jsonl",
   "tests/eval/held-out-5.jsonl",
