@@ -16,6 +16,28 @@ const STYLE = `
   li + li { margin-top: 0.25em; }
 `;
 
+/** A complete, self-contained HTML5 page in the articles' style (no external resources). */
+function page(title: string, siteName: string, main: string[]): string {
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)} · ${escapeHtml(siteName)}</title>`,
+    `<style>${STYLE}</style>`,
+    "</head>",
+    "<body>",
+    `<header class="site">${escapeHtml(siteName)}</header>`,
+    "<main>",
+    ...main,
+    "</main>",
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+}
+
 /**
  * Renders a document as a complete, self-contained HTML5 article page (no external resources):
  * headings keep their anchors as `id`s, so chunk citations (`url#anchor`) land on them; runs of
@@ -35,18 +57,7 @@ export function renderArticlePage(doc: SourceDocument, options: { siteName: stri
   const title = leadsWithTitle ? renderBlocks(blocks.slice(0, 1)) : [];
   const link = doc.url === undefined ? undefined : publicUrl(doc.url);
 
-  return [
-    "<!doctype html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(doc.title)} · ${escapeHtml(options.siteName)}</title>`,
-    `<style>${STYLE}</style>`,
-    "</head>",
-    "<body>",
-    `<header class="site">${escapeHtml(options.siteName)}</header>`,
-    "<main>",
+  return page(doc.title, options.siteName, [
     "<article>",
     ...head,
     ...title,
@@ -56,11 +67,40 @@ export function renderArticlePage(doc: SourceDocument, options: { siteName: stri
       ? []
       : [`<p class="source"><a href="${escapeHtml(link)}">View the original page</a></p>`]),
     "</article>",
-    "</main>",
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+  ]);
+}
+
+/** The page at `/articles`: every document of the index in service, by title. */
+export function renderArticleList(
+  docs: readonly SourceDocument[],
+  options: { siteName: string },
+): string {
+  const sorted = [...docs].sort((a, b) => a.title.localeCompare(b.title));
+  return page("Articles", options.siteName, [
+    "<h1>Articles</h1>",
+    ...(sorted.length === 0
+      ? ["<p>There are no articles yet.</p>"]
+      : [
+          "<ul>",
+          ...sorted.map(
+            (d) =>
+              `<li><a href="/articles/${encodeURIComponent(d.docId)}">${escapeHtml(d.title)}</a></li>`,
+          ),
+          "</ul>",
+        ]),
+  ]);
+}
+
+/**
+ * What a browser gets for an article that is not (or no longer) in the index, such as an old
+ * citation in a restored chat: a readable page pointing to the articles there are.
+ */
+export function renderArticleNotFound(options: { siteName: string }): string {
+  return page("Article not found", options.siteName, [
+    "<h1>This article is not available</h1>",
+    "<p>It may have been removed or replaced since the answer that linked to it.</p>",
+    '<p><a href="/articles">See all our articles</a></p>',
+  ]);
 }
 
 function metaLines(doc: SourceDocument): string[] {

@@ -471,7 +471,31 @@ describe("hardening", () => {
     for (const chunk of core.index.chunks.filter((c) => c.docId === "microneedling-benefits")) {
       expect(page.body).toContain(`id="${chunk.anchor}"`);
     }
-    expect((await getJson(`${service.url}/articles/nope`)).status).toBe(404);
+    // An API client keeps the JSON error...
+    const missing = await getJson(`${service.url}/articles/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: { code: "not_found" } });
+    // ...and a browser gets a readable page that leads to the list of articles.
+    const browser = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    const gone = await getJson(`${service.url}/articles/nope`, browser);
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get("content-type")).toMatch(/text\/html/);
+    expect(gone.body).toContain("This article is not available");
+    expect(gone.body).toContain('href="/articles"');
+    expect(gone.body).not.toContain("not_found");
+  });
+
+  it("lists the documents of the index in service at /articles, as a page or as JSON", async () => {
+    const documents = [...new Set(core.index.chunks.map((c) => c.docId))];
+    const list = await getJson(`${service.url}/articles`, { accept: "text/html" });
+    expect(list.status).toBe(200);
+    expect(list.headers.get("content-type")).toMatch(/text\/html/);
+    for (const docId of documents) expect(list.body).toContain(`href="/articles/${docId}"`);
+    const json = await getJson(`${service.url}/articles`);
+    expect(json.body.articles.map((a: { docId: string }) => a.docId).sort()).toEqual(
+      documents.sort(),
+    );
+    expect(json.body.articles[0].url).toMatch(/^\/articles\//);
   });
 
   it("answers the clinic's facts from the page generated from its profile, and serves that page", async () => {

@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderArticlePage } from "../../src/content/article-page.js";
+import {
+  renderArticleList,
+  renderArticleNotFound,
+  renderArticlePage,
+} from "../../src/content/article-page.js";
 import { chunkDocument } from "../../src/content/chunk.js";
 import { escapeHtml } from "../../src/content/escape-html.js";
 import { parseDocument } from "../../src/content/load-corpus.js";
@@ -139,5 +143,31 @@ describe("renderArticlePage", () => {
     expect(html).toMatch(
       /<article>\n<h1>Botox &lt;explained&gt;<\/h1>\n<h2 id="risks">Risks<\/h2>/,
     );
+  });
+});
+
+describe("renderArticleList and renderArticleNotFound", () => {
+  it("lists every document by title, escaped, each linking to its page", () => {
+    const docs = [...fixtures, { ...(fixtures[0] as SourceDocument), docId: "x y", title: attack }];
+    const html = renderArticleList(docs, { siteName: "Example Skin Clinic" });
+    expect(html).toContain("<title>Articles · Example Skin Clinic</title>");
+    for (const doc of fixtures) {
+      expect(html).toContain(`<a href="/articles/${doc.docId}">${escapeHtml(doc.title)}</a>`);
+    }
+    expect(html).toContain(`<a href="/articles/x%20y">${escapeHtml(attack)}</a>`);
+    expect(html).not.toContain(attack);
+    // In alphabetical order.
+    const titles = [...html.matchAll(/<li><a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+    expect(titles).toEqual([...titles].sort((a, b) => (a ?? "").localeCompare(b ?? "")));
+    expect(renderArticleList([], { siteName: "C" })).toContain("There are no articles yet.");
+  });
+
+  it("tells a browser the article is gone, in the clinic's style, with a way to the list", () => {
+    const html = renderArticleNotFound({ siteName: attack });
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain("<h1>This article is not available</h1>");
+    expect(html).toContain('<a href="/articles">See all our articles</a>');
+    expect(html).not.toContain(attack);
+    expect(html).not.toMatch(/<script|<link|<img/i);
   });
 });

@@ -642,6 +642,26 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       "done",
       "done",
     ]);
+
+    // A browser following the old citation (as from a restored chat) gets a readable page
+    // with a way on, not the API's JSON error.
+    const gone = await page.goto(cited[0] as string);
+    expect(gone?.status()).toBe(404);
+    expect(await page.locator("h1").textContent()).toBe("This article is not available");
+    expect(await page.locator("body").textContent()).not.toContain('"error"');
+    expect(await axeViolations(page)).toEqual([]);
+    // The one 404 the browser reports is that expected one.
+    await expect
+      .poll(() => problems)
+      .toEqual([expect.stringMatching(/status of 404 .*\/articles\/cryotherapy-skin-tags#/)]);
+    problems.length = 0;
+    await page.getByRole("link", { name: "See all our articles" }).click();
+    await page.waitForURL(`${url}/articles`);
+    const listed = await page.locator("main li a").allTextContents();
+    expect(listed).toHaveLength(3);
+    expect(listed).not.toContain("Cryotherapy for Skin Tags");
+    expect(listed).toContain("Contact and opening hours");
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("edits the glossary: a malformed line is named, and a saved term answers after a re-index", async () => {
