@@ -144,6 +144,8 @@ export interface ConversationSummary {
   firstQuestion: string | null;
   /** Kind of the latest handoff, or null if the bot never handed off. */
   handoff: HandoffKind | null;
+  /** Every kind of handoff the conversation had, in the order they first came. */
+  handoffs: HandoffKind[];
   /** False if any bot reply was not grounded. */
   grounded: boolean;
   /** "down" if any reply was rated down, else "up" if any was rated up, else null. */
@@ -272,6 +274,8 @@ interface SummaryRow {
   message_count: number;
   first_question: string | null;
   last_handoff: HandoffKind | null;
+  /** JSON array of the handoff kinds, in the order they first came. */
+  handoff_kinds: string;
   grounded: 0 | 1;
   rating: Rating | null;
 }
@@ -290,6 +294,10 @@ const SUMMARY_COLUMNS = `
   (SELECT json_extract(m.handoff, '$.kind') FROM messages m
     WHERE m.conversation_id = c.id AND m.handoff IS NOT NULL
     ORDER BY m.seq DESC LIMIT 1) AS last_handoff,
+  (SELECT json_group_array(kind) FROM (
+    SELECT json_extract(m.handoff, '$.kind') AS kind FROM messages m
+    WHERE m.conversation_id = c.id AND m.handoff IS NOT NULL
+    GROUP BY kind ORDER BY min(m.seq))) AS handoff_kinds,
   NOT EXISTS (${ungrounded("c")}) AS grounded,
   CASE WHEN EXISTS (${rated("c", "down")}) THEN 'down'
        WHEN EXISTS (${rated("c", "up")}) THEN 'up' END AS rating`;
@@ -366,6 +374,7 @@ function toSummary(row: SummaryRow): ConversationSummary {
     messages: row.message_count,
     firstQuestion: row.first_question,
     handoff: row.last_handoff,
+    handoffs: JSON.parse(row.handoff_kinds) as HandoffKind[],
     grounded: row.grounded === 1,
     rating: row.rating,
     reviewed: row.reviewed === 1,

@@ -362,6 +362,7 @@ describe("listConversations", () => {
         messages: 2,
         firstQuestion: "Hello",
         handoff: null,
+        handoffs: [],
         grounded: true,
         rating: null,
         reviewed: false,
@@ -373,6 +374,8 @@ describe("listConversations", () => {
         messages: 6,
         firstQuestion: "Is a peel safe in pregnancy?",
         handoff: "booking",
+        // Every kind it had, in the order they came, not only the latest.
+        handoffs: ["clinician", "booking"],
         grounded: false,
         rating: "down",
         reviewed: false,

@@ -180,6 +180,31 @@ describe("staff console in the DOM", () => {
     expect(root.querySelector(".live-state")?.textContent).toBe("Live");
   });
 
+  it("tags a conversation in the list with every kind of handoff it had, not only the latest", async () => {
+    history.replaceState(null, "", "/staff/conversations");
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    const summary = {
+      id: ID,
+      startedAt: AT,
+      lastAt: AT,
+      messages: 4,
+      firstQuestion: "Can I book? I'm also on isotretinoin",
+      handoff: "booking" as const,
+      handoffs: ["clinician" as const, "booking" as const],
+      grounded: true,
+      rating: null,
+      reviewed: false,
+    };
+    const api = fakeApi(calls, [], {
+      conversations: () => ok({ items: [summary], nextCursor: null }),
+    });
+    startStaffConsole({ root, api, persistent, connect });
+    await flush();
+    await flush();
+    const badges = [...root.querySelectorAll(".conv-link .badge")].map((b) => b.textContent);
+    expect(badges).toEqual(["Clinician", "Booking"]);
+  });
+
   it("renders a transcript's text as text, its facts, and only http(s) citation links", async () => {
     history.replaceState(null, "", `/staff/conversations/${ID}`);
     const persistent = memoryStorage({ "staff-console:session-until": FUTURE });

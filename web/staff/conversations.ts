@@ -47,8 +47,8 @@ function badges(item: ConversationSummary): HTMLElement {
     item.grounded ? null : h("span", { class: "badge warn" }, "Unanswered"),
     item.rating === "down" ? h("span", { class: "badge bad" }, "Thumbs down") : null,
     item.rating === "up" ? h("span", { class: "badge ok" }, "Thumbs up") : null,
-    item.handoff === "clinician" ? h("span", { class: "badge" }, "Clinician") : null,
-    item.handoff === "booking" ? h("span", { class: "badge" }, "Booking") : null,
+    item.handoffs.includes("clinician") ? h("span", { class: "badge" }, "Clinician") : null,
+    item.handoffs.includes("booking") ? h("span", { class: "badge" }, "Booking") : null,
     item.reviewed ? h("span", { class: "badge ok review-badge" }, "Reviewed") : null,
   );
 }
