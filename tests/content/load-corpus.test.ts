@@ -7,19 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
 import { DOC_ID_PATTERN, docIdFromFileName } from "../../src/content/doc-id.js";
 import { loadCorpus, parseDocument } from "../../src/content/load-corpus.js";
+import { invalidReason } from "../helpers/errors.js";
 
 const corpusDir = fileURLToPath(new URL("../fixtures/content/corpus/", import.meta.url));
-
-function invalidReason(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe("invalid");
-    return (error as AppError).message;
-  }
-  throw new Error("expected an AppError");
-}
 
 describe("docIdFromFileName", () => {
   it("lowercases the base name and turns other characters into single dashes", () => {

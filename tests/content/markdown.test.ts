@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
 import { parseMarkdown } from "../../src/content/markdown.js";
 import type { Block } from "../../src/content/types.js";
+import { invalidReason } from "../helpers/errors.js";
 
 const fixture = readFileSync(
   new URL("../fixtures/content/chemical-peel-aftercare.md", import.meta.url),
@@ -23,17 +23,6 @@ function summary(blocks: Block[]): string[] {
   return blocks.map((block) =>
     block.kind === "heading" ? `h${block.depth} ${block.text}` : `${block.kind} ${block.text}`,
   );
-}
-
-function invalidReason(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe("invalid");
-    return (error as AppError).message;
-  }
-  throw new Error("expected an AppError");
 }
 
 describe("parseMarkdown", () => {

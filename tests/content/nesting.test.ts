@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Parser } from "htmlparser2";
 import { afterAll, describe, expect, it } from "vitest";
-import { AppError } from "../../src/errors.js";
 import { parseDocument } from "../../src/content/load-corpus.js";
 import {
   htmlNestingDepth,
@@ -9,19 +8,9 @@ import {
   MAX_NESTING_DEPTH,
 } from "../../src/content/nesting.js";
 import { parseDocumentOffThread, stopParseWorker } from "../../src/content/parse-off-thread.js";
+import { invalidReason } from "../helpers/errors.js";
 
 afterAll(() => stopParseWorker());
-
-function invalidReason(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe("invalid");
-    return (error as AppError).message;
-  }
-  throw new Error("expected an AppError");
-}
 
 /** The deepest element stack htmlparser2 itself builds for a text: what the scan must match. */
 function parserDepth(html: string): number {
