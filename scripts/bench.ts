@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as prettier from "prettier";
-import { followUpContext } from "../src/answer/answerer.js";
+import { followUpContext } from "../src/answer/follow-up.js";
 import { loadConfig } from "../src/config.js";
 import { loadCore } from "../src/core.js";
 import { DEVELOPMENT_SETS, type EvalCase, loadEvalCases } from "../src/eval/eval-cases.js";

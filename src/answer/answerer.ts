@@ -4,6 +4,7 @@ import { embeddingText } from "../index/search-index.js";
 import type { DecisionModel } from "../retrieval/decision.js";
 import type { Candidate, Evidence, Retriever } from "../retrieval/retriever.js";
 import { composeExtractiveAnswer } from "./extractive.js";
+import { followUpContext } from "./follow-up.js";
 import { questionParts } from "./question-parts.js";
 import { asksAboutBooking, detectIntent, ownConcern, stripMarkup } from "./intents.js";
 import {
@@ -33,23 +34,6 @@ export interface Answerer {
   answerQuestion(input: AnswerInput): Promise<ChatReply>;
   /** Yields `{ delta }` pieces that add up exactly to the answer, then the full reply. */
   streamAnswer(input: AnswerInput): AsyncGenerator<AnswerDelta | ChatReply, void, undefined>;
-}
-
-/** Words that point back at an earlier question ("which kinds respond best?"). */
-const ANAPHORA =
-  /\b(it|its|they|them|their|this|that|these|those|which ones?|which kinds?|what kinds?|what types?|what about|how about|and|also|else|more|same|there)\b/i;
-
-/**
- * The earlier visitor text a follow-up refers to: the last visitor message, when this one
- * points back at something or is too short to stand alone.
- */
-export function followUpContext(message: string, history: HistoryTurn[] = []): string | undefined {
-  const previous = [...history].reverse().find((t) => t.role === "visitor");
-  if (!previous) return undefined;
-  if (ANAPHORA.test(message) || contentWords(message).length <= 2) {
-    return stripMarkup(previous.text);
-  }
-  return undefined;
 }
 
 /**

@@ -4,7 +4,8 @@
  * passage of a question for the articles becomes a row (does it answer?). Booking-intent
  * similarities are collected too, to calibrate the booking threshold.
  */
-import { type AnswerSteps, createAnswerSteps, followUpContext } from "../answer/answerer.js";
+import { type AnswerSteps, createAnswerSteps } from "../answer/answerer.js";
+import { followUpContext } from "../answer/follow-up.js";
 import type { Core } from "../core.js";
 import { createAlignmentFeature } from "../retrieval/alignment-feature.js";
 import { createHybridRetriever } from "../retrieval/hybrid-retriever.js";

@@ -298,6 +298,38 @@ describe("createAnswerer (extractive)", () => {
     },
   );
 
+  it.each([
+    ["I'm pregnant, can I still have it done?", "how many sessions will I need?"],
+    ["My face has pus three days after microneedling", "what are your opening hours"],
+    ["I'm on isotretinoin, can I get microneedling?", "do you do face peels?"],
+    ["I take blood thinners, can I have microneedling?", "how long is the recovery?"],
+    ["I'm pregnant, can I still have it done?", "what should I bring to my consultation?"],
+  ])(
+    "answers a self-contained question after a health question on its own: %s / %s",
+    async (first, next) => {
+      const { earlier, reply } = await askAfter(first, next);
+      expect(earlier.handoff?.kind).toBe("clinician");
+      expect(reply.handoff?.kind).not.toBe("clinician");
+      const alone = await core.answerer.answerQuestion({ message: next });
+      expect(reply).toEqual(alone);
+    },
+  );
+
+  it("answers a new question two turns after a health question from its own section", async () => {
+    const turns = [
+      "I'm pregnant, can I still have it done?",
+      "how many sessions will I need?",
+      "what should I bring to my consultation?",
+    ];
+    const history: { role: "visitor" | "bot"; text: string }[] = [];
+    let reply: ChatReply | undefined;
+    for (const message of turns) {
+      reply = await core.answerer.answerQuestion({ message, history: [...history] });
+      history.push({ role: "visitor", text: message }, { role: "bot", text: reply.answer });
+    }
+    expect(reply?.citations[0]?.section).toBe("Preparing for your visit");
+  });
+
   it("puts the urgent-care advice first for red-flag symptoms", async () => {
     const reply = await core.answerer.answerQuestion({
       message: "I had microneedling two days ago and now I have a fever and pus",

@@ -3,13 +3,8 @@ import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messa
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import type { Embeddings } from "@langchain/core/embeddings";
 import type { Evidence } from "../../retrieval/retriever.js";
-import {
-  type Answerer,
-  type AnswerSteps,
-  followUpContext,
-  judgementOf,
-  toDeltas,
-} from "../answerer.js";
+import { type Answerer, type AnswerSteps, judgementOf, toDeltas } from "../answerer.js";
+import { followUpContext } from "../follow-up.js";
 import { citationFor } from "../extractive.js";
 import type { AnswerDelta, AnswerInput, ChatReply, Citation, HistoryTurn } from "../types.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
