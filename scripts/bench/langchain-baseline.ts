@@ -160,6 +160,7 @@ export async function createLangChainBaseline(deps: {
       };
     });
     return {
+      kind: "answer",
       answer: `${best.map((s) => s.text).join(" ")} [1]`,
       citations,
       grounded: true,

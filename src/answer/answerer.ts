@@ -12,6 +12,7 @@ import {
   bookingHandoff,
   CLINICIAN_ANSWER,
   clinicianHandoff,
+  CLOSING,
   consultationOffer,
   GREETING,
   NO_ANSWER,
@@ -19,7 +20,7 @@ import {
   STEERING_REFUSAL,
   staffHandoff,
 } from "./messages.js";
-import type { AnswerDelta, AnswerInput, ChatReply, HistoryTurn } from "./types.js";
+import type { AnswerDelta, AnswerInput, ChatReply, HistoryTurn, ReplyKind } from "./types.js";
 
 export interface AnswererDeps {
   retriever: Retriever;
@@ -103,10 +104,12 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
   const { retriever, clinic, decision } = deps;
 
   const reply = (
+    kind: ReplyKind,
     answer: string,
     handoff: ChatReply["handoff"],
     rest: Partial<ChatReply> = {},
   ): ChatReply => ({
+    kind,
     answer,
     citations: [],
     grounded: false,
@@ -119,12 +122,15 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     // No article passage is quoted here: general facts read as "yes, that's fine" to
     // someone asking about their own health. Red-flag symptoms get the clinic's
     // urgent-care advice first, in the answer itself.
-    return reply(redFlag ? clinic.urgentCare : CLINICIAN_ANSWER, clinicianHandoff(clinic));
+    return redFlag
+      ? reply("urgent", clinic.urgentCare, clinicianHandoff(clinic))
+      : reply("clinician", CLINICIAN_ANSWER, clinicianHandoff(clinic));
   }
 
   const personal = (concern: string) => ({ concern, reply: clinicianReply(false) });
 
-  const bookingReply = () => reply(BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl));
+  const bookingReply = () =>
+    reply("booking", BOOKING_ANSWER, bookingHandoff(clinic, deps.bookingUrl));
 
   /** Whether a message reads like the example booking requests rather than anything else. */
   async function soundsLikeBooking(message: string): Promise<boolean> {
@@ -157,7 +163,7 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     if (intent.kind === "injection") {
       const refusal = {
         kind: "reply",
-        reply: reply(STEERING_REFUSAL, staffHandoff(clinic)),
+        reply: reply("refusal", STEERING_REFUSAL, staffHandoff(clinic)),
       } as const;
       if (!intent.question) return refusal;
       question = intent.question;
@@ -171,7 +177,9 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
       case "clinician":
         return { kind: "reply", reply: clinicianReply(intent.redFlag) };
       case "greeting":
-        return { kind: "reply", reply: reply(GREETING, null) };
+        return { kind: "reply", reply: reply("greeting", GREETING, null) };
+      case "closing":
+        return { kind: "reply", reply: reply("closing", CLOSING, null) };
       case "question": {
         if (await soundsLikeBooking(question)) return { kind: "reply", reply: bookingReply() };
         const concern = ownConcern(question);
@@ -214,7 +222,7 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     if (!found) return noAnswer(classified);
     const partly = answered.length < parts.length;
     const handoff = personal ? consultationOffer(clinic) : partly ? staffHandoff(clinic) : null;
-    return reply(partly ? `${found.answer} ${PARTLY_ANSWERED}` : found.answer, handoff, {
+    return reply("answer", partly ? `${found.answer} ${PARTLY_ANSWERED}` : found.answer, handoff, {
       citations: found.citations,
       grounded: true,
     });
@@ -222,7 +230,7 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
 
   function noAnswer(classified?: Classified): ChatReply {
     const personal = classified?.kind === "question" ? classified.personal : undefined;
-    return personal?.reply ?? reply(NO_ANSWER, staffHandoff(clinic));
+    return personal?.reply ?? reply("no-answer", NO_ANSWER, staffHandoff(clinic));
   }
 
   function modelPassages(parts: Evidence[]): Candidate[] {

@@ -18,6 +18,8 @@ export type Intent =
   /** `question` is what is left once the steering sentences are removed ("" if nothing). */
   | { kind: "injection"; question: string }
   | { kind: "greeting" }
+  /** "thanks!", "ok", "bye": the visitor is done with the question, not starting one. */
+  | { kind: "closing" }
   | { kind: "question" };
 
 const FIRST_PERSON = /\b(i|i'm|im|i've|ive|i'd|id|i'll|my|me|mine|myself)\b/;
@@ -81,8 +83,9 @@ const BOOKING_QUESTION =
 const INJECTION_SENTENCE =
   /\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,50}\b(instructions?|rules?|prompts?|guidelines|restrictions?|previous|above|everything|context)\b|\byou are now\b|\bfrom now on\b|\bact as\b|\bpretend (to be|you are|that)\b|\bjail ?break\w*\b|\bdeveloper mode\b|\bdo anything now\b|\bDAN\b|\b(system|hidden|initial|original) (prompt|instructions?|message)\b|\byour (instructions|prompt|rules|guidelines|configuration)\b|\bsystem override\b|\bnew instructions?\b|\bend of (context|prompt|instructions)\b|\breply (only )?with\b|\brespond (only )?with\b|\bno (longer|more) (required|restricted|bound)\b|\bwithout (any )?restrictions\b|\bno restrictions\b/i;
 
-const GREETING =
-  /^(hi|hiya|hello|hey|good (morning|afternoon|evening)|thanks|thank you|thx|cheers|ta|ok|okay|great|bye|goodbye)( there| so much| a lot| very much)?[\s!.,:)]*$/;
+const GREETING = /^(hi|hiya|hello|hey|good (morning|afternoon|evening))( there)?[\s!.,:)]*$/;
+const CLOSING =
+  /^((ok|okay|great|cool|perfect|lovely|brilliant|got it)[\s!.,]*)?(thanks|thank you|thx|cheers|ta|ok|okay|great|cool|perfect|lovely|brilliant|got it|bye|goodbye)( there| so much| a lot| very much)?[\s!.,:)]*$/;
 
 /**
  * A question about booking ("how do I book?") or a change to an appointment: answered from
@@ -170,5 +173,6 @@ export function detectIntent(message: string): Intent {
   if (clinician) return clinician;
   if (BOOKING_REQUEST.test(text) && !asksAboutBooking(text)) return { kind: "booking" };
   if (GREETING.test(text)) return { kind: "greeting" };
+  if (CLOSING.test(text)) return { kind: "closing" };
   return { kind: "question" };
 }

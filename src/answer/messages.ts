@@ -56,6 +56,8 @@ export const STEERING_REFUSAL =
 export const GREETING =
   "Hello! I can answer questions about our treatments from the clinic's articles, or help you book a consultation. What would you like to know?";
 
+export const CLOSING = "You're welcome. If anything else comes up, just ask.";
+
 export const BOOKING_ANSWER = "Of course, I can help you book a consultation.";
 export const CLINICIAN_ANSWER =
   "That's a question about your own health, which one of our clinicians should answer.";

@@ -19,8 +19,26 @@ export interface Handoff {
   bookingUrl?: string;
 }
 
+/**
+ * What a reply is, for staff and reports: an answer from the articles, the honest "couldn't
+ * find that", a refusal of an attempt to steer the bot, a booking, clinician or urgent-care
+ * handoff, or small talk at the start or end of a conversation.
+ */
+export const REPLY_KINDS = [
+  "answer",
+  "no-answer",
+  "refusal",
+  "booking",
+  "clinician",
+  "urgent",
+  "greeting",
+  "closing",
+] as const;
+export type ReplyKind = (typeof REPLY_KINDS)[number];
+
 /** What the bot says back to one visitor message. */
 export interface ChatReply {
+  kind: ReplyKind;
   answer: string;
   citations: Citation[];
   /** True only when the answer carries cited content. */

@@ -67,6 +67,7 @@ function storedReply(
   bot: StoredExchange["bot"],
 ): ChatDone {
   return {
+    kind: bot.kind ?? "answer",
     answer: bot.text,
     citations: bot.citations,
     grounded: bot.grounded ?? false,

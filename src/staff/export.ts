@@ -28,6 +28,8 @@ export const CSV_COLUMNS = [
   "rating",
   "latency_ms",
   "cited_sections",
+  // Added last, so spreadsheets built on the earlier columns keep working.
+  "kind",
 ] as const;
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -59,6 +61,7 @@ function csvRecords(c: StoredConversation): string {
         formulaSafe(
           m.citations.map((cite) => `[${cite.n}] ${cite.title} › ${cite.section}`).join("; "),
         ),
+        m.kind,
       ]),
     )
     .join("");

@@ -1,4 +1,3 @@
-import { STEERING_REFUSAL } from "../answer/messages.js";
 import { contentWords, stem } from "../embeddings/text.js";
 import type { GapQuestion, TranscriptRepository } from "../store/transcripts.js";
 
@@ -167,9 +166,7 @@ export function contentGaps(
 ): GapReport {
   const found = transcripts.gapQuestions({ ...period, limit: MAX_GAP_QUESTIONS + 1 });
   const truncated = found.length > MAX_GAP_QUESTIONS;
-  const questions = found
-    .slice(0, MAX_GAP_QUESTIONS)
-    .filter((q) => q.confirmed || !(q.reason === "unanswered" && q.answer === STEERING_REFUSAL));
+  const questions = found.slice(0, MAX_GAP_QUESTIONS);
   return {
     from: period.from,
     to: period.to,

@@ -6,6 +6,7 @@ export function messageView(m: StoredMessage) {
   return {
     id: m.id,
     role: m.role,
+    kind: m.kind,
     text: m.text,
     citations: m.citations,
     grounded: m.grounded,

@@ -207,6 +207,30 @@ export const migrations: readonly Migration[] = [
         ON messages (conversation_id, client_message_id) WHERE client_message_id IS NOT NULL;
     `,
   },
+  {
+    // What each bot reply is (ChatReply.kind), so staff see "Greeting" or "Booking" rather
+    // than "not answered", and the content-gap report counts only real no-answers. Replies
+    // stored before this step get the kind their stored fields show, with the bot's fixed
+    // sentences of the time written out here (they must not follow later rewordings). An
+    // urgent-care reply is a clinician handoff whose text is not the clinician sentence.
+    version: 8,
+    up: `
+      ALTER TABLE messages ADD COLUMN kind TEXT CHECK (kind IS NULL OR kind IN
+        ('answer', 'no-answer', 'refusal', 'booking', 'clinician', 'urgent', 'greeting', 'closing'));
+      UPDATE messages SET kind = CASE
+        WHEN grounded = 1 THEN 'answer'
+        WHEN json_extract(handoff, '$.kind') = 'booking' THEN 'booking'
+        WHEN json_extract(handoff, '$.kind') = 'clinician' AND text =
+          'That''s a question about your own health, which one of our clinicians should answer.'
+          THEN 'clinician'
+        WHEN json_extract(handoff, '$.kind') = 'clinician' THEN 'urgent'
+        WHEN text = 'I can only answer questions about our clinic and its treatments, from the clinic''s own articles.'
+          THEN 'refusal'
+        WHEN handoff IS NULL THEN 'greeting'
+        ELSE 'no-answer' END
+      WHERE role = 'bot';
+    `,
+  },
 ];
 
 /**

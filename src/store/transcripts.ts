@@ -1,5 +1,12 @@
 import BetterSqlite3 from "better-sqlite3";
-import type { ChatReply, Citation, Handoff, HandoffKind, HistoryTurn } from "../answer/types.js";
+import type {
+  ChatReply,
+  Citation,
+  Handoff,
+  HandoffKind,
+  HistoryTurn,
+  ReplyKind,
+} from "../answer/types.js";
 import { AppError } from "../errors.js";
 import { decodeCursor, encodeCursor, type Page, pageSize } from "./cursor.js";
 import type { Database } from "./database.js";
@@ -39,10 +46,12 @@ export type QuestionTriage =
 export type TriageChange =
   { action: "filed"; docId: string; heading: string } | { action: "unanswerable" };
 
-/** A message as stored. Visitor messages have no citations and null grounded/source/latency. */
+/** A message as stored. Visitor messages have no citations and null kind/grounded/source/latency. */
 export interface StoredMessage {
   id: string;
   role: "visitor" | "bot";
+  /** What a bot reply is; null for visitor messages. */
+  kind: ReplyKind | null;
   text: string;
   citations: Citation[];
   grounded: boolean | null;
@@ -83,8 +92,8 @@ export interface ReviewChange {
 }
 
 /**
- * A visitor question the articles did not answer well: its bot reply was a no-answer
- * (`grounded` false with a staff handoff) or was rated down, or staff marked it unanswerable.
+ * A visitor question the articles did not answer well: its bot reply was a no-answer (kind
+ * `no-answer`) or was rated down, or staff marked it unanswerable.
  * Questions staff filed under a section of the question bank are not gaps any more.
  */
 export interface GapQuestion {
@@ -118,7 +127,10 @@ export interface ConversationFilter {
   q?: string;
   /** Some bot reply handed off to this kind. */
   handoff?: HandoffKind;
-  /** false: some bot reply was not grounded (an unanswered question); true: none was. */
+  /**
+   * false: some bot reply was a no-answer (an unanswered question); true: none was. Greetings,
+   * handoffs and refusals of steering attempts are not no-answers.
+   */
   grounded?: boolean;
   /** "down": some reply rated down; "up": some rated up and none down. */
   rating?: Rating;
@@ -146,7 +158,7 @@ export interface ConversationSummary {
   handoff: HandoffKind | null;
   /** Every kind of handoff the conversation had, in the order they first came. */
   handoffs: HandoffKind[];
-  /** False if any bot reply was not grounded. */
+  /** False if any bot reply was a no-answer (kind `no-answer`). */
   grounded: boolean;
   /** "down" if any reply was rated down, else "up" if any was rated up, else null. */
   rating: Rating | null;
@@ -203,7 +215,7 @@ export interface TranscriptRepository {
   /**
    * Questions whose bot reply (sent within `from`..`to`, inclusive) was a no-answer, was
    * rated down or whose question staff marked unanswerable, newest first, at most `limit`.
-   * Greetings, booking and clinician handoffs are not no-answers; filed questions are left out.
+   * Greetings, handoffs and refusals are not no-answers; filed questions are left out.
    */
   gapQuestions(query: { from: string; to: string; limit: number }): GapQuestion[];
   /** A message of the conversation, or null when the conversation has no such message. */
@@ -224,6 +236,7 @@ export interface TranscriptRepository {
 interface MessageRow {
   id: string;
   role: "visitor" | "bot";
+  kind: ReplyKind | null;
   text: string;
   citations: string | null;
   grounded: 0 | 1 | null;
@@ -294,17 +307,17 @@ const SUMMARY_COLUMNS = `
   (SELECT json_extract(m.handoff, '$.kind') FROM messages m
     WHERE m.conversation_id = c.id AND m.handoff IS NOT NULL
     ORDER BY m.seq DESC LIMIT 1) AS last_handoff,
-  (SELECT json_group_array(kind) FROM (
-    SELECT json_extract(m.handoff, '$.kind') AS kind FROM messages m
+  (SELECT json_group_array(handoff_kind) FROM (
+    SELECT json_extract(m.handoff, '$.kind') AS handoff_kind FROM messages m
     WHERE m.conversation_id = c.id AND m.handoff IS NOT NULL
-    GROUP BY kind ORDER BY min(m.seq))) AS handoff_kinds,
+    GROUP BY handoff_kind ORDER BY min(m.seq))) AS handoff_kinds,
   NOT EXISTS (${ungrounded("c")}) AS grounded,
   CASE WHEN EXISTS (${rated("c", "down")}) THEN 'down'
        WHEN EXISTS (${rated("c", "up")}) THEN 'up' END AS rating`;
 
 function ungrounded(conversation: string): string {
   return `SELECT 1 FROM messages m WHERE m.conversation_id = ${conversation}.id
-    AND m.role = 'bot' AND m.grounded = 0`;
+    AND m.role = 'bot' AND m.kind = 'no-answer'`;
 }
 
 function rated(conversation: string, rating: Rating): string {
@@ -346,6 +359,7 @@ function toMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
     role: row.role,
+    kind: row.kind,
     text: row.text,
     citations: row.citations === null ? [] : (JSON.parse(row.citations) as Citation[]),
     grounded: row.grounded === null ? null : row.grounded === 1,
@@ -427,6 +441,7 @@ export function createSqliteTranscripts(
         conversationId: string;
         seq: number;
         role: "visitor" | "bot";
+        kind: ReplyKind | null;
         text: string;
         citations: string | null;
         grounded: 0 | 1 | null;
@@ -442,10 +457,10 @@ export function createSqliteTranscripts(
       },
     ]
   >(
-    `INSERT INTO messages (id, conversation_id, seq, role, text, citations, grounded, handoff,
-       source, latency_ms, tokens_in, tokens_out, verified_kept, verified_dropped, created_at,
-       client_message_id, fts_rowid)
-     VALUES (@id, @conversationId, @seq, @role, @text, @citations, @grounded, @handoff,
+    `INSERT INTO messages (id, conversation_id, seq, role, kind, text, citations, grounded,
+       handoff, source, latency_ms, tokens_in, tokens_out, verified_kept, verified_dropped,
+       created_at, client_message_id, fts_rowid)
+     VALUES (@id, @conversationId, @seq, @role, @kind, @text, @citations, @grounded, @handoff,
        @source, @latencyMs, @tokensIn, @tokensOut, @verifiedKept, @verifiedDropped, @createdAt,
        @clientMessageId, (SELECT coalesce(max(fts_rowid), 0) + 1 FROM messages))`,
   );
@@ -460,7 +475,7 @@ export function createSqliteTranscripts(
     `SELECT id, started_at, last_at, reviewed, reviewed_by, reviewed_at, note, note_by, note_at
      FROM conversations WHERE id = ?`,
   );
-  const MESSAGE_COLUMNS = `m.id, m.role, m.text, m.citations, m.grounded, m.handoff, m.source,
+  const MESSAGE_COLUMNS = `m.id, m.role, m.kind, m.text, m.citations, m.grounded, m.handoff, m.source,
        f.rating, m.latency_ms, m.tokens_in, m.tokens_out, m.verified_kept, m.verified_dropped,
        t.action AS triage_action, t.doc_id AS triage_doc_id, t.heading AS triage_heading,
        t.actor AS triage_by, t.at AS triage_at, m.created_at
@@ -524,7 +539,7 @@ export function createSqliteTranscripts(
   const selectGaps = db.prepare<[string, string, number], GapRow>(
     `SELECT b.conversation_id, b.id AS message_id, v.id AS question_id, v.text AS question,
        b.text AS answer, v.created_at AS asked_at,
-       CASE WHEN b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff' THEN 'unanswered'
+       CASE WHEN b.kind = 'no-answer' THEN 'unanswered'
          WHEN f.rating = 'down' THEN 'thumbs_down' ELSE 'marked' END AS reason,
        coalesce(t.action = 'unanswerable', 0) AS confirmed
      FROM messages b
@@ -534,8 +549,7 @@ export function createSqliteTranscripts(
      LEFT JOIN question_triage t ON t.message_id = v.id
      WHERE b.role = 'bot' AND b.created_at >= ? AND b.created_at <= ?
        AND (t.action IS NULL OR t.action <> 'filed')
-       AND ((b.grounded = 0 AND json_extract(b.handoff, '$.kind') = 'staff')
-         OR f.rating = 'down' OR t.action = 'unanswerable')
+       AND (b.kind = 'no-answer' OR f.rating = 'down' OR t.action = 'unanswerable')
      ORDER BY b.created_at DESC, b.id DESC
      LIMIT ?`,
   );
@@ -581,6 +595,7 @@ export function createSqliteTranscripts(
       conversationId: input.conversationId,
       seq: seq + 1,
       role: "visitor",
+      kind: null,
       text: redact(input.visitor.text),
       citations: null,
       grounded: null,
@@ -600,6 +615,7 @@ export function createSqliteTranscripts(
       conversationId: input.conversationId,
       seq: seq + 2,
       role: "bot",
+      kind: reply.kind,
       text: reply.answer,
       citations: JSON.stringify(reply.citations),
       grounded: reply.grounded ? 1 : 0,

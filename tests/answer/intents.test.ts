@@ -90,6 +90,20 @@ describe("detectIntent", () => {
     expect(detectIntent("Hello!").kind).toBe("greeting");
     expect(detectIntent("Hello, does it hurt?").kind).toBe("question");
   });
+
+  it.each(["thanks!", "ok", "Thank you so much", "cheers", "ok thanks", "great, thanks!", "bye"])(
+    "reads %j as the visitor closing, not greeting",
+    (message) => {
+      expect(detectIntent(message).kind).toBe("closing");
+    },
+  );
+
+  it.each(["thanks, and does it hurt?", "ok so how long does it take?"])(
+    "reads %j as a question",
+    (message) => {
+      expect(detectIntent(message).kind).toBe("question");
+    },
+  );
 });
 
 describe("clinician reasons", () => {

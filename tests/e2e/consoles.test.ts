@@ -189,17 +189,18 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await page.getByLabel("Answers").selectOption({ label: "Unanswered" });
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(`${url}/staff?q=microneedling&grounded=false`);
+    // The pregnancy question got a clinician handoff: not an unanswered question.
     await expect
       .poll(() => rows().allTextContents())
-      .toEqual(["I'm pregnant, can I have microneedling?", "How much does microneedling cost?"]);
+      .toEqual(["How much does microneedling cost?"]);
 
     // The URL alone brings the same view back (another tab, a colleague's link).
     await page.reload();
-    await expect.poll(() => rows().count()).toBe(2);
+    await expect.poll(() => rows().count()).toBe(1);
     expect(await page.getByLabel("Search messages").inputValue()).toBe("microneedling");
     expect(await page.getByLabel("Answers").inputValue()).toBe("false");
     expect(await page.locator(".summary").textContent()).toMatch(
-      /Showing 2 conversations \(unanswered · matching "microneedling"\)/,
+      /Showing 1 conversation \(unanswered · matching "microneedling"\)/,
     );
 
     // Export: the links carry the same query, and the files hold exactly these conversations.
@@ -226,9 +227,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
-    expect(lines.map((c: { id: string }) => c.id).sort()).toEqual(
-      [seeded.cost, seeded.pregnant].sort(),
-    );
+    expect(lines.map((c: { id: string }) => c.id)).toEqual([seeded.cost]);
   });
 
   it("opens a transcript with numbered citations and their passages, marks it reviewed and keeps a note", async () => {
@@ -253,7 +252,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     );
     expect((await passage.locator(".snippet").textContent())?.length).toBeGreaterThan(40);
     const facts = await answer.locator(".facts").textContent();
-    expect(facts).toContain("GroundedYes, cited");
+    expect(facts).toContain("ReplyAnswer, cited");
     expect(facts).toContain("SourceExtractive");
     expect(facts).toMatch(/Latency\d+ ms/);
     expect(facts).toContain("FeedbackThumbs up");

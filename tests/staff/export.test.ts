@@ -81,6 +81,7 @@ describe("GET /api/staff/export.csv", () => {
     expect(rows[0]?.[5]).toBe("'@SUM(1+1) how long does a peel take?");
     const bot = rows[3] as string[];
     expect(bot.slice(6, 11)).toEqual(["false", "staff", "extractive", "down", "42"]);
+    expect([visitor[12], bot[12], rows[1]?.[12]]).toEqual(["", "no-answer", "answer"]);
     expect(rows[1]?.slice(6, 12)).toEqual([
       "true",
       "",

@@ -66,6 +66,7 @@ export function seedExchange(
     bot: {
       id: `b${counter}`,
       reply: {
+        kind: "answer",
         answer: "Most peels take about 30 minutes. [1]",
         citations: [
           {
@@ -92,6 +93,7 @@ export function seedExchange(
 
 /** A reply that found nothing and handed over to the clinic's team. */
 export const NO_ANSWER: Partial<ChatReply> = {
+  kind: "no-answer",
   answer: "I couldn't find that in our articles. Our team can help.",
   citations: [],
   grounded: false,

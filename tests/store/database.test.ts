@@ -128,3 +128,62 @@ describe("runMigrations", () => {
     db.close();
   });
 });
+
+describe("migration 8: reply kinds", () => {
+  it("gives replies stored before it the kind their stored fields show", () => {
+    const db = new BetterSqlite3(":memory:");
+    runMigrations(
+      db,
+      migrations.filter((m) => m.version < 8),
+    );
+    db.prepare("INSERT INTO conversations (id, started_at, last_at) VALUES ('c', 't', 't')").run();
+    const insert = db.prepare(
+      `INSERT INTO messages (id, conversation_id, seq, role, text, grounded, handoff, created_at,
+         fts_rowid) VALUES (?, 'c', ?, ?, ?, ?, ?, 't', ?)`,
+    );
+    const handoff = (kind: string) => JSON.stringify({ kind, message: "m" });
+    const rows: [string, "visitor" | "bot", string, 0 | 1 | null, string | null][] = [
+      ["visitor", "visitor", "does it hurt?", null, null],
+      ["answer", "bot", "Numbing cream is used. [1]", 1, null],
+      ["answer-offer", "bot", "It can help. [1]", 1, handoff("clinician")],
+      ["no-answer", "bot", "I'm sorry, I couldn't find an answer.", 0, handoff("staff")],
+      [
+        "refusal",
+        "bot",
+        "I can only answer questions about our clinic and its treatments, from the clinic's own articles.",
+        0,
+        handoff("staff"),
+      ],
+      ["booking", "bot", "Of course, I can help you book a consultation.", 0, handoff("booking")],
+      [
+        "clinician",
+        "bot",
+        "That's a question about your own health, which one of our clinicians should answer.",
+        0,
+        handoff("clinician"),
+      ],
+      ["urgent", "bot", "If you have a fever, call the clinic urgently.", 0, handoff("clinician")],
+      ["greeting", "bot", "Hello! I can answer questions.", 0, null],
+    ];
+    rows.forEach(([id, role, text, grounded, h], i) =>
+      insert.run(id, i + 1, role, text, grounded, h, i + 1),
+    );
+    runMigrations(db);
+    const kinds = db.prepare("SELECT id, kind FROM messages ORDER BY seq").all();
+    expect(kinds).toEqual([
+      { id: "visitor", kind: null },
+      { id: "answer", kind: "answer" },
+      { id: "answer-offer", kind: "answer" },
+      { id: "no-answer", kind: "no-answer" },
+      { id: "refusal", kind: "refusal" },
+      { id: "booking", kind: "booking" },
+      { id: "clinician", kind: "clinician" },
+      { id: "urgent", kind: "urgent" },
+      { id: "greeting", kind: "greeting" },
+    ]);
+    expect(() =>
+      db.prepare("UPDATE messages SET kind = 'chatter' WHERE id = 'answer'").run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+});

@@ -38,6 +38,7 @@ export function steppingClock(start = "2026-03-01T09:00:00.000Z", stepMs = 1000)
 /** A grounded reply with one citation, changed by `overrides`. */
 export function reply(overrides: Partial<ChatReply> = {}): ChatReply {
   return {
+    kind: "answer",
     answer: "A chemical peel takes about 30 minutes [1].",
     citations: [
       {

@@ -45,6 +45,7 @@ export const SESSION = "S".repeat(22);
 
 export function done(messageId: string, answer: string, extra: Partial<ChatDone> = {}): ChatDone {
   return {
+    kind: "answer",
     answer,
     citations: [],
     grounded: true,

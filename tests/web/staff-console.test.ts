@@ -6,8 +6,10 @@ import type {
   Booking,
   StaffApi,
   Transcript,
+  TranscriptMessage,
   TriageRequest,
 } from "../../web/staff/api.js";
+import type { Handoff } from "../../src/answer/types.js";
 import { startStaffConsole } from "../../web/staff/app.js";
 import type { LiveHandlers } from "../../web/staff/live.js";
 import type { BookingFilters } from "../../web/staff/routes.js";
@@ -34,6 +36,7 @@ const TRANSCRIPT: Transcript = {
     {
       id: "v1",
       role: "visitor",
+      kind: null,
       text: XSS,
       citations: [],
       grounded: null,
@@ -49,6 +52,7 @@ const TRANSCRIPT: Transcript = {
     {
       id: "b1",
       role: "bot",
+      kind: "answer",
       text: "Peels remove dead cells. [1] Also [2]. Not [7].",
       citations: [
         {
@@ -240,6 +244,54 @@ describe("staff console in the DOM", () => {
     await flush();
     expect(calls).toContain("review");
     expect(root.querySelector(".review-state")?.textContent).toMatch(/^Reviewed by alex, /);
+  });
+
+  it("labels each bot message by what it is, and fixed messages as not from the articles", async () => {
+    const [visitor, answer] = TRANSCRIPT.messages as [TranscriptMessage, TranscriptMessage];
+    const fixed = (id: string, kind: TranscriptMessage["kind"], handoff: Handoff | null) => ({
+      ...answer,
+      id,
+      kind,
+      text: "A fixed message.",
+      citations: [],
+      grounded: false,
+      handoff,
+      source: "extractive",
+      usage: null,
+      verified: null,
+    });
+    const messages = [
+      visitor,
+      answer,
+      visitor,
+      fixed("b2", "booking", { kind: "booking", message: "Leave your details" }),
+      visitor,
+      fixed("b3", "urgent", { kind: "clinician", message: "Call us" }),
+      visitor,
+      fixed("b4", "greeting", null),
+      visitor,
+      fixed("b5", "no-answer", { kind: "staff", message: "Contact us" }),
+    ];
+    history.replaceState(null, "", `/staff/conversations/${ID}`);
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    const api = fakeApi(calls, [], { conversation: () => ok({ ...TRANSCRIPT, messages }) });
+    startStaffConsole({ root, api, persistent, connect });
+    await flush();
+    await flush();
+    const facts = [...root.querySelectorAll(".msg.bot .facts")].map((f) => f.textContent ?? "");
+    expect(facts).toHaveLength(5);
+    expect(facts[0]).toContain("ReplyAnswer, cited");
+    expect(facts[0]).toContain("SourceLLM");
+    for (const [i, label] of [
+      [1, "Booking handoff"],
+      [2, "Urgent-care advice"],
+      [3, "Greeting"],
+      [4, "No answer found"],
+    ] as const) {
+      expect(facts[i]).toContain(`Reply${label}`);
+      expect(facts[i]).toContain("SourceFixed message (not from the articles)");
+      expect(facts[i]).not.toContain("Extractive");
+    }
   });
 
   it("files a visitor question under a chosen section, and marks one unanswerable", async () => {

@@ -1,11 +1,11 @@
 /**
  * One conversation as staff review it: every message as text, and for each bot reply its
- * numbered citations with the cited passages, whether it was grounded, how it was written
+ * numbered citations with the cited passages, what kind of reply it was, how it was written
  * (extractive, llm or fallback, with tokens), how long it took and the visitor's feedback.
  * Beside each visitor question, "File under section…" (into the question bank) and "Mark
  * unanswerable" (a confirmed content gap). Then "mark reviewed" and a staff note.
  */
-import type { Citation } from "../../src/answer/types.js";
+import type { Citation, ReplyKind } from "../../src/answer/types.js";
 import { formatDateTime, formatMs } from "../console/format.js";
 import { h, isBusy, messageArea, setBusy, uid } from "../console/ui.js";
 import { citationHref, sourceLabel, splitAnswer } from "../widget/citations.js";
@@ -23,6 +23,18 @@ const SOURCE_LABEL: Record<string, string> = {
   extractive: "Extractive (quoted from the articles)",
   llm: "LLM (generated, each sentence verified)",
   fallback: "Fallback (the model failed; extractive answer given)",
+};
+
+/** What each kind of bot reply is called, and how it is shown. */
+const KIND_LABEL: Record<ReplyKind, [string, "ok" | "warn" | "bad" | "plain"]> = {
+  answer: ["Answer, cited", "ok"],
+  "no-answer": ["No answer found", "warn"],
+  refusal: ["Refused a steering attempt", "plain"],
+  booking: ["Booking handoff", "plain"],
+  clinician: ["Clinician handoff", "plain"],
+  urgent: ["Urgent-care advice", "bad"],
+  greeting: ["Greeting", "plain"],
+  closing: ["Closing", "plain"],
 };
 
 const HANDOFF_LABEL: Record<string, string> = {
@@ -253,12 +265,17 @@ function renderMessage(
     );
   }
   const facts = h("dl", { class: "facts" });
+  const [kindLabel, tone] = KIND_LABEL[message.kind ?? "answer"];
+  // Only answers are written from the articles (or by a model); the rest are fixed messages.
+  const written = message.kind === "answer" || message.source !== "extractive";
   facts.append(
+    ...fact("Reply", badge(kindLabel, tone)),
     ...fact(
-      "Grounded",
-      message.grounded ? badge("Yes, cited", "ok") : badge("No, not answered", "warn"),
+      "Source",
+      written
+        ? (SOURCE_LABEL[message.source ?? ""] ?? message.source ?? "—")
+        : "Fixed message (not from the articles)",
     ),
-    ...fact("Source", SOURCE_LABEL[message.source ?? ""] ?? message.source ?? "—"),
   );
   if (message.usage) {
     facts.append(

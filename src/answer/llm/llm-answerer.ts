@@ -236,6 +236,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       return;
     }
     yield {
+      kind: "answer",
       answer,
       citations,
       grounded: true,
