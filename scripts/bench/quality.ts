@@ -35,7 +35,14 @@ import { createHybridRetriever } from "../../src/retrieval/hybrid-retriever.js";
 import { createLangChainBaseline } from "./langchain-baseline.js";
 
 export type QualityRowId =
-  "dense" | "bank" | "bm25" | "no-alignment" | "shipped" | "without-bank" | "langchain";
+  | "dense"
+  | "bank"
+  | "bm25"
+  | "no-alignment"
+  | "no-unanswered"
+  | "shipped"
+  | "without-bank"
+  | "langchain";
 
 /** A development set: its file (as named in the report) and its cases. */
 export interface DevelopmentSet {
@@ -87,6 +94,8 @@ interface Variant {
   ranker: string[];
   judge: string[];
   readings: Readings;
+  /** Whether the fit sets the veto on questions marked unanswered (default true). */
+  veto?: boolean;
 }
 
 const withoutAlignment = (features: string[]) => features.filter((f) => f !== ALIGNMENT_FEATURE);
@@ -110,6 +119,14 @@ const FITTED: Variant[] = [
     ranker: withoutAlignment(RANKER_FEATURES),
     judge: withoutAlignment(JUDGE_FEATURES),
     readings: "with and without the bank",
+  },
+  {
+    id: "no-unanswered",
+    label: "fused decision, no questions marked unanswered",
+    ranker: RANKER_FEATURES,
+    judge: JUDGE_FEATURES.filter((f) => f !== "unansweredMargin"),
+    readings: "with and without the bank",
+    veto: false,
   },
 ];
 
@@ -173,19 +190,26 @@ export async function measureQuality(
           : [...s.withBank.questions, ...s.without.questions],
       booking: s.withBank.booking,
     }));
-  const fitOptions = (ranker: string[], judge: string[]): FitOptions => ({
+  const fitOptions = (ranker: string[], judge: string[], veto = true): FitOptions => ({
     embeddingModel: model.modelId,
     fittedOn: sets.map((s) => s.file),
     rankerFeatures: ranker,
     judgeFeatures: judge,
+    veto,
   });
-  const fitted = (readings: Readings, ranker: string[], judge: string[], given?: DecisionModel) => {
+  const fitted = (
+    readings: Readings,
+    ranker: string[],
+    judge: string[],
+    given?: DecisionModel,
+    veto = true,
+  ) => {
     const per = readingsOf(readings);
     const data = {
       questions: per.flatMap((s) => s.questions),
       booking: per.flatMap((s) => s.booking),
     };
-    const options = fitOptions(ranker, judge);
+    const options = fitOptions(ranker, judge, veto);
     const decision = given ?? fitDecision(data, options);
     return {
       decision,
@@ -203,7 +227,13 @@ export async function measureQuality(
 
   const rows: QualityRow[] = [];
   for (const variant of FITTED) {
-    const { decision, score } = fitted(variant.readings, variant.ranker, variant.judge);
+    const { decision, score } = fitted(
+      variant.readings,
+      variant.ranker,
+      variant.judge,
+      undefined,
+      variant.veto ?? true,
+    );
     rows.push({
       id: variant.id,
       label: variant.label,

@@ -9,7 +9,7 @@ import {
 } from "../content/booking-examples.js";
 import { DOC_ID_PATTERN } from "../content/doc-id.js";
 import { type QuestionBank, questionBankSchema } from "../content/question-bank.js";
-import type { QuestionBankStore } from "../content/question-bank-store.js";
+import { questionKey, type QuestionBankStore } from "../content/question-bank-store.js";
 import { sectionKey } from "../content/sections.js";
 import { suggestQuestions } from "../content/suggest-questions.js";
 import { AppError } from "../errors.js";
@@ -77,8 +77,24 @@ const markdownUpload = z.strictObject({
 
 const docIdParam = z.string().regex(DOC_ID_PATTERN, "not a document id");
 
-/** The bank as a PUT gives it: each section once. */
+/** The bank as a PUT gives it: each section once, and no question both answered and not. */
 const questionBankBody = questionBankSchema.superRefine((bank, ctx) => {
+  const answered = new Map<string, string>();
+  bank.sections.forEach((section, i) =>
+    section.questions.forEach((q, j) =>
+      answered.set(questionKey(q), `sections.${i}.questions.${j}`),
+    ),
+  );
+  bank.unanswered.forEach((q, i) => {
+    const where = answered.get(questionKey(q));
+    if (where !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["unanswered", i],
+        message: `is also a question a section answers (${where})`,
+      });
+    }
+  });
   const first = new Map<string, number>();
   bank.sections.forEach((section, i) => {
     const key = sectionKey(section.docId, section.heading);
@@ -131,6 +147,7 @@ function bankFigures(bank: QuestionBank) {
     sections: bank.sections.length,
     questions: bank.sections.reduce((n, s) => n + s.questions.length, 0),
     drafts: bank.sections.reduce((n, s) => n + (s.drafts?.questions.length ?? 0), 0),
+    unanswered: bank.unanswered.length,
   };
 }
 

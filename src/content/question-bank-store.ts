@@ -105,7 +105,8 @@ export function questionKey(text: string): string {
 
 /**
  * The bank with `question` added to the section's questions (the section entry is created if
- * the bank has none), unless the section already has it.
+ * the bank has none), unless the section already has it. A question filed as answered is no
+ * longer one the articles do not answer.
  */
 export function addQuestion(
   bank: QuestionBank,
@@ -122,5 +123,27 @@ export function addQuestion(
   const sections = [...bank.sections];
   if (existing) sections[index] = { ...existing, questions: [...existing.questions, text] };
   else sections.push({ docId: section.docId, heading: section.heading, questions: [text] });
-  return { bank: { ...bank, sections }, added: true };
+  const unanswered = bank.unanswered.filter((q) => questionKey(q) !== questionKey(text));
+  return { bank: { ...bank, sections, unanswered }, added: true };
+}
+
+/**
+ * The bank with `question` among the questions the articles do not answer, unless it is
+ * there already; taken out of any section's questions, since it is no longer taken as
+ * answered there.
+ */
+export function addUnanswered(
+  bank: QuestionBank,
+  question: string,
+): { bank: QuestionBank; added: boolean } {
+  const text = question.trim();
+  if (bank.unanswered.some((q) => questionKey(q) === questionKey(text))) {
+    return { bank, added: false };
+  }
+  const sections = bank.sections.map((s) =>
+    s.questions.some((q) => questionKey(q) === questionKey(text))
+      ? { ...s, questions: s.questions.filter((q) => questionKey(q) !== questionKey(text)) }
+      : s,
+  );
+  return { bank: { ...bank, sections, unanswered: [...bank.unanswered, text] }, added: true };
 }

@@ -40,11 +40,17 @@ export const questionBankSchema = z.strictObject({
       }),
     )
     .max(20_000, "must have at most 20000 sections"),
+  /**
+   * Questions on the articles' topics that the articles do not answer (staff mark them so
+   * from a transcript). A visitor's question closer to one of these than to any answered
+   * question is refused instead of answered from a passage that only looks near.
+   */
+  unanswered: z.array(question).max(5000, "must have at most 5000 questions").default([]),
 });
 
 export type QuestionBank = z.infer<typeof questionBankSchema>;
 
-export const EMPTY_QUESTION_BANK: QuestionBank = { sample: false, sections: [] };
+export const EMPTY_QUESTION_BANK: QuestionBank = { sample: false, sections: [], unanswered: [] };
 
 /** Reads the question bank; no file is an empty bank, a broken one is reported as `problem`. */
 export function loadQuestionBank(corpusDir: string): Promise<LoadedContent<QuestionBank>> {

@@ -5,6 +5,7 @@ import {
   fitLogistic,
   type LinearModel,
   probability,
+  vetoed,
 } from "../retrieval/decision.js";
 import type { PassageFeatures } from "../retrieval/retriever.js";
 import type { BookingRow, QuestionRows } from "./decision-data.js";
@@ -35,6 +36,7 @@ export const JUDGE_FEATURES = [
   "missing",
   "alignment",
   "bankless",
+  "unansweredMargin",
 ];
 
 /**
@@ -45,6 +47,12 @@ export const JUDGE_FEATURES = [
  */
 const JUDGE_L2 = 0.003;
 const RANKER_L2 = 0.01;
+/**
+ * How far above the largest answerable development question's `unansweredMargin` the veto
+ * sits: the margins of answerable questions not fitted on spread a little wider.
+ */
+const VETO_MARGIN = 0.02;
+
 /** Share of the unanswerable development questions whose best probability lies below the band. */
 const BAND_QUANTILE = 0.8;
 
@@ -104,6 +112,8 @@ export interface FitOptions {
   fittedOn: string[];
   rankerFeatures?: string[];
   judgeFeatures?: string[];
+  /** Fit the veto on `unansweredMargin` (default true; false for the bench's ablation). */
+  veto?: boolean;
 }
 
 /**
@@ -136,8 +146,18 @@ export function fitDecision(
   const judged = tops.flatMap((t) =>
     t.features ? [{ ...t, features: t.features, y: t.right ? (1 as const) : (0 as const) }] : [],
   );
+  // The veto sits just above the margin of every answerable question, so it refuses none of
+  // them. The judge learns from every question (fitting it only on those the veto lets
+  // through answered fewer validation questions right), but its threshold need only keep out
+  // the unanswerable ones the veto lets through.
+  const answerableMargins = judged
+    .filter((t) => t.answerable)
+    .map((t) => t.features.unansweredMargin ?? 0);
+  const veto =
+    options.veto === false ? undefined : round(Math.max(0, ...answerableMargins) + VETO_MARGIN);
   const judgeLinear = fitLinear(judged, judgeFeatures, false, JUDGE_L2);
-  const p = (f: PassageFeatures) => probability(judgeLinear, f);
+  const p = (f: PassageFeatures) =>
+    vetoed({ unansweredVeto: veto }, f) ? 0 : probability(judgeLinear, f);
   const unanswerable = judged.filter((t) => !t.answerable).map((t) => p(t.features));
   const threshold = Math.min(0.99, Math.max(...unanswerable, 0) + 0.005);
   const band = Math.max(0, threshold - quantile(unanswerable, BAND_QUANTILE));
@@ -147,7 +167,12 @@ export function fitDecision(
     version: 2,
     embeddingModel: options.embeddingModel,
     ranker,
-    judge: { ...judgeLinear, threshold: round(threshold), unsureBand: round(band) },
+    judge: {
+      ...judgeLinear,
+      threshold: round(threshold),
+      unsureBand: round(band),
+      ...(veto !== undefined ? { unansweredVeto: veto } : {}),
+    },
     booking: { threshold: booking.threshold, margin: booking.margin },
     fittedOn: options.fittedOn,
     training: {
@@ -186,7 +211,9 @@ export function scoreDecision(model: DecisionModel, questions: QuestionRows[]): 
       (a, b) => probability(model.ranker, b.features) - probability(model.ranker, a.features),
     )[0];
     const answered =
-      top !== undefined && probability(model.judge, top.features) >= model.judge.threshold;
+      top !== undefined &&
+      !vetoed(model.judge, top.features) &&
+      probability(model.judge, top.features) >= model.judge.threshold;
     if (q.answerable) {
       score.answerable += 1;
       if (answered && top.right) score.answeredRight += 1;

@@ -24,6 +24,7 @@ import { saveIndex, newBuildId } from "./index-store.js";
 import { buildLexicalIndex } from "./lexical.js";
 import {
   type BankQuestion,
+  type UnansweredQuestion,
   embeddingText,
   INDEX_FORMAT_VERSION,
   type IndexManifest,
@@ -81,7 +82,7 @@ export function corpusHash(documents: SourceDocument[], side?: Partial<SideConte
   }
   if (side?.bank)
     hash.update(
-      `bank\0${JSON.stringify(side.bank.sections.map((s) => [s.docId, s.heading, s.questions]))}`,
+      `bank\0${JSON.stringify([side.bank.sections.map((s) => [s.docId, s.heading, s.questions]), side.bank.unanswered])}`,
     );
   if (side?.bookingExamples) {
     const { requests, notRequests } = side.bookingExamples;
@@ -119,6 +120,17 @@ export function bankQuestions(
     }
   }
   return { questions, unknown };
+}
+
+/** The bank's questions that the articles do not answer, each once. */
+export function unansweredQuestions(bank: QuestionBank): UnansweredQuestion[] {
+  const seen = new Set<string>();
+  return bank.unanswered.flatMap((text) => {
+    const key = text.toLowerCase();
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ text }];
+  });
 }
 
 /** Reads the side content of a corpus folder; a broken file is named in `skipped` and left out. */
@@ -184,6 +196,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
       reason: `no such section, its questions are left out: ${bank.unknown.join("; ")}`,
     });
   }
+  const unanswered = unansweredQuestions(side.bank);
   const sentences = chunks.flatMap((chunk, row) =>
     passageUnits(chunk.text).map((unit) => ({ row, ...unit })),
   );
@@ -195,6 +208,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
   const groups = {
     passages: chunks.map(embeddingText),
     bank: bank.questions.map((q) => q.text),
+    unanswered: unanswered.map((q) => q.text),
     sentences: sentences.map(unitText),
     examples: examples.map((e) => e.text),
   };
@@ -224,6 +238,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     corpusHash: corpusHash(documents, side),
     glossaryTerms: side.glossary.terms.length,
     bankQuestions: bank.questions.length,
+    unansweredQuestions: unanswered.length,
     sentences: sentences.length,
     bookingExamples: examples.length,
     builtAt: builtAt.toISOString(),
@@ -239,6 +254,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildSummary> {
     lexicalJson,
     glossary: side.glossary,
     bank: { items: bank.questions, dense: vectorIndex(vectorsOf(groups.bank), dimensions) },
+    unanswered: { items: unanswered, dense: vectorIndex(vectorsOf(groups.unanswered), dimensions) },
     sentences: { items: sentences, dense: vectorIndex(vectorsOf(groups.sentences), dimensions) },
     intents: { items: examples, dense: vectorIndex(vectorsOf(groups.examples), dimensions) },
   });

@@ -18,6 +18,8 @@ import {
   manifestSchema,
   type SearchIndex,
   sentenceSchema,
+  type UnansweredQuestion,
+  unansweredQuestionSchema,
   type VectorSet,
 } from "./search-index.js";
 
@@ -26,8 +28,9 @@ import {
  *   CURRENT                  the id of the build in service (replaced by an atomic rename)
  *   builds/<id>/             one complete build: manifest.json, chunks.json, documents.json,
  *                            dense.hnsw, lexical.json, glossary.json, and for the question
- *                            bank, the sentences and the booking examples <name>.json (the
- *                            items) with <name>.hnsw (their vectors)
+ *                            bank, the questions it marks unanswered, the sentences and the
+ *                            booking examples <name>.json (the items) with <name>.hnsw
+ *                            (their vectors)
  *   builds/.tmp-<pid>-<id>/  a build being written; never read, removed once its writer is gone
  * A build becomes visible only when CURRENT names it, so a crash at any point leaves the
  * previous build serving.
@@ -41,6 +44,7 @@ const FILES = {
   lexical: "lexical.json",
   glossary: "glossary.json",
   bank: "bank",
+  unanswered: "unanswered",
   sentences: "sentences",
   intents: "intents",
 } as const;
@@ -80,6 +84,7 @@ export interface IndexBuild {
   lexicalJson: string;
   glossary: Glossary;
   bank: VectorSet<BankQuestion>;
+  unanswered: VectorSet<UnansweredQuestion>;
   sentences: VectorSet<IndexedSentence>;
   intents: VectorSet<IntentExample>;
 }
@@ -128,6 +133,7 @@ export async function saveIndex(indexDir: string, build: IndexBuild): Promise<st
     await writeDurable(path.join(tmp, FILES.documents), JSON.stringify(build.documents));
     await writeDurable(path.join(tmp, FILES.glossary), JSON.stringify(build.glossary));
     await writeVectorSet(tmp, FILES.bank, build.bank);
+    await writeVectorSet(tmp, FILES.unanswered, build.unanswered);
     await writeVectorSet(tmp, FILES.sentences, build.sentences);
     await writeVectorSet(tmp, FILES.intents, build.intents);
     // The manifest goes last: a folder with a manifest is a complete build.
@@ -227,12 +233,24 @@ export async function loadIndex(
     if (chunks.length !== manifest.chunks || dense.getCurrentCount() !== chunks.length) {
       throw new Error("chunk counts do not match the manifest");
     }
-    const [bank, sentences, intents] = await Promise.all([
+    const [bank, unanswered, sentences, intents] = await Promise.all([
       readVectorSet(dir, FILES.bank, bankQuestionSchema, manifest.dimensions, ef),
+      readVectorSet(dir, FILES.unanswered, unansweredQuestionSchema, manifest.dimensions, ef),
       readVectorSet(dir, FILES.sentences, sentenceSchema, manifest.dimensions, ef),
       readVectorSet(dir, FILES.intents, intentExampleSchema, manifest.dimensions, ef),
     ]);
-    return { manifest, documents, chunks, dense, lexical, glossary, bank, sentences, intents };
+    return {
+      manifest,
+      documents,
+      chunks,
+      dense,
+      lexical,
+      glossary,
+      bank,
+      unanswered,
+      sentences,
+      intents,
+    };
   } catch (cause) {
     throw new AppError("index_missing", `The index in ${dir} is damaged; re-run ingest`, {
       cause,

@@ -6,8 +6,11 @@ import type { LexicalDocument } from "./lexical.js";
 import type { Glossary } from "../content/glossary.js";
 import type { Unit } from "../content/sentence-units.js";
 
-/** 2: the question bank, sentence vectors and booking examples joined the passages. */
-export const INDEX_FORMAT_VERSION = 2;
+/**
+ * 2: the question bank, sentence vectors and booking examples joined the passages.
+ * 3: the questions the articles do not answer.
+ */
+export const INDEX_FORMAT_VERSION = 3;
 
 export const manifestSchema = z.object({
   formatVersion: z.literal(INDEX_FORMAT_VERSION),
@@ -25,6 +28,8 @@ export const manifestSchema = z.object({
   glossaryTerms: z.number().int().nonnegative(),
   /** Question-bank questions built into the index (those whose section exists). */
   bankQuestions: z.number().int().nonnegative(),
+  /** Questions the articles do not answer (from the question bank). */
+  unansweredQuestions: z.number().int().nonnegative(),
   /** Quotable sentences (or lists with their lead-in) of all passages. */
   sentences: z.number().int().nonnegative(),
   bookingExamples: z.number().int().nonnegative(),
@@ -48,6 +53,10 @@ export const bankQuestionSchema = z.object({
   rows: z.array(z.number().int().nonnegative()).min(1),
 });
 export type BankQuestion = z.infer<typeof bankQuestionSchema>;
+
+/** A question the articles do not answer. */
+export const unansweredQuestionSchema = z.object({ text: z.string() });
+export type UnansweredQuestion = z.infer<typeof unansweredQuestionSchema>;
 
 /** A quotable unit of passage `row`. */
 export const sentenceSchema = z.object({
@@ -82,6 +91,7 @@ export interface SearchIndex {
   /** The clinic's lay-term glossary, as it was when the index was built. */
   glossary: Glossary;
   bank: VectorSet<BankQuestion>;
+  unanswered: VectorSet<UnansweredQuestion>;
   sentences: VectorSet<IndexedSentence>;
   intents: VectorSet<IntentExample>;
 }

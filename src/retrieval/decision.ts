@@ -30,6 +30,12 @@ export const decisionModelSchema = z.object({
     threshold: z.number().min(0).max(1),
     /** Below the threshold by at most this much: "unsure" (a model may judge; offline refuses). */
     unsureBand: z.number().min(0).max(1),
+    /**
+     * A question closer by more than this to one the articles do not answer than to any bank
+     * question (`unansweredMargin`) is not answered, whatever the probability: fitted just
+     * above the margin of every answerable development question.
+     */
+    unansweredVeto: z.number().optional(),
   }),
   /** A message is a booking request when it is this close to an example request... */
   booking: z.object({
@@ -72,6 +78,14 @@ export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  */
 export function featureValue(features: PassageFeatures, name: string): number {
   return name.split("*").reduce((product, part) => product * (features[part] ?? 0), 1);
+}
+
+/** Whether the judge's veto refuses a question whose best passage has these features. */
+export function vetoed(
+  judge: Pick<DecisionModel["judge"], "unansweredVeto">,
+  features: PassageFeatures,
+): boolean {
+  return judge.unansweredVeto !== undefined && features.unansweredMargin > judge.unansweredVeto;
 }
 
 /** The model's probability for a passage with these features. */

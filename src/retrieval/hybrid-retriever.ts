@@ -2,7 +2,7 @@ import type { Chunk } from "../content/types.js";
 import type { EmbeddingModel } from "../embeddings/embedding-model.js";
 import { contentWords, stem } from "../embeddings/text.js";
 import { embeddingText, type SearchIndex } from "../index/search-index.js";
-import { type DecisionModel, probability } from "./decision.js";
+import { type DecisionModel, probability, vetoed } from "./decision.js";
 import { expectedAnswerTypes, holdsAnswerTypes } from "./answer-type.js";
 import { createWordMatcher, type QuestionWord } from "./question-words.js";
 import type {
@@ -48,8 +48,8 @@ export interface HybridRetrieverDeps {
   /** Extra named features per candidate (word alignment). */
   extraFeatures?: (query: RetrievalQuery, row: number) => Record<string, number>;
   /**
-   * Retrieve as if no section had bank questions: the fit learns from it how to judge
-   * articles added without any (the bench compares it too).
+   * Retrieve as if the bank were empty (no section with questions, none marked unanswered):
+   * the fit learns from it how to judge articles added without any (the bench compares it too).
    */
   withoutBank?: boolean;
 }
@@ -68,6 +68,9 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
   const bankVectors = vectorsOf(index.bank.dense, index.bank.items.length);
   const sentenceVectors = vectorsOf(index.sentences.dense, index.sentences.items.length);
   const exampleVectors = vectorsOf(index.intents.dense, index.intents.items.length);
+  const unansweredVectors = deps.withoutBank
+    ? []
+    : vectorsOf(index.unanswered.dense, index.unanswered.items.length);
 
   const bankOfRow = new Map<number, number[]>();
   index.bank.items.forEach((q, i) => {
@@ -179,6 +182,11 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
     }));
     const bestDense = Math.max(...raw.map((r) => r.dense));
     const bestBank = Math.max(...raw.map((r) => r.bank));
+    // How close the question is to one the articles are known not to answer.
+    const unanswered = Math.max(0, ...unansweredVectors.map((u) => dot(vector, u)));
+    // Closer to a known gap than to any answered question; 0 (no evidence either way) without
+    // a bank or without questions marked unanswered.
+    const unansweredMargin = bestBank > 0 && unanswered > 0 ? unanswered - bestBank : 0;
 
     const candidates: Candidate[] = raw.map(({ row, dense, bank }) => {
       const chunk = index.chunks[row] as Chunk;
@@ -203,6 +211,8 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
         ),
         intro: chunk.section === chunk.title ? 1 : 0,
         followUp: query.context ? 1 : 0,
+        unanswered,
+        unansweredMargin,
         ...deps.extraFeatures?.(query, row),
       };
       return {
@@ -218,10 +228,11 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
     for (const c of candidates.slice(0, SCORED_CANDIDATES)) {
       c.sentences = scoreSentences(c.row, vector, words);
     }
-    const confidence = candidates[0]?.probability ?? 0;
+    const best = candidates[0];
+    const confidence = best?.probability ?? 0;
     return {
       candidates,
-      judgement: judge(confidence),
+      judgement: best && vetoed(decision.judge, best.features) ? "none" : judge(confidence),
       confidence,
       words: words.map((w) => ({ stem: w.stem, weight: w.weight })),
     };

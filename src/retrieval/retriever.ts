@@ -45,6 +45,10 @@ export interface PassageFeatures {
   intro: number;
   /** 1 when the question is a follow-up read with earlier words. */
   followUp: number;
+  /** Best similarity of the question to one the articles do not answer (0: none known). */
+  unanswered: number;
+  /** `unanswered` minus the best `bank` similarity: closer to a known gap than to an answer. */
+  unansweredMargin: number;
   /** Optional extras, such as word alignment in the bench's ablation. */
   [extra: string]: number;
 }

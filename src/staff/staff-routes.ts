@@ -387,7 +387,8 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
             );
             return res.json({ triage: recorded, added });
           }
-          res.json({ triage: triage.markUnanswerable(ref, staffName(res)) });
+          const { triage: recorded, added } = await triage.markUnanswerable(ref, staffName(res));
+          res.json({ triage: recorded, added });
         },
       );
     }

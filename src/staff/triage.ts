@@ -2,11 +2,17 @@
  * Staff triage of visitor questions, from the transcript: "File under section…" adds the
  * question (as stored, contact details already redacted) to that section's questions in the
  * question bank, so the next index build matches it to the section, and takes it out of the
- * content gaps; "Mark unanswerable" confirms it as a gap the articles do not answer. Each is
- * recorded on the message and in the audit log with the staff account's name.
+ * content gaps; "Mark unanswerable" confirms it as a gap the articles do not answer and adds
+ * it to the bank's questions the articles do not answer, so that from the next index build
+ * questions like it are refused rather than answered from a passage that only looks near.
+ * Each is recorded on the message and in the audit log with the staff account's name.
  */
 import { questionBankSchema } from "../content/question-bank.js";
-import { addQuestion, type QuestionBankStore } from "../content/question-bank-store.js";
+import {
+  addQuestion,
+  addUnanswered,
+  type QuestionBankStore,
+} from "../content/question-bank-store.js";
 import { sectionKey } from "../content/sections.js";
 import { AppError } from "../errors.js";
 import type { AuditLog } from "../store/audit-log.js";
@@ -45,7 +51,14 @@ export interface Triage {
     section: { docId: string; heading: string },
     actor: string,
   ): Promise<{ triage: QuestionTriage; added: boolean }>;
-  markUnanswerable(ref: QuestionRef, actor: string): QuestionTriage;
+  /**
+   * Marks the visitor question as one the articles do not answer, and adds it to the bank's
+   * list of such questions (once). `added` is false when it was there already.
+   */
+  markUnanswerable(
+    ref: QuestionRef,
+    actor: string,
+  ): Promise<{ triage: QuestionTriage; added: boolean }>;
 }
 
 const questionSchema = questionBankSchema.shape.sections.element.shape.questions.element;
@@ -109,18 +122,27 @@ export function createTriage(deps: TriageDeps): Triage {
       return { triage, added };
     },
 
-    markUnanswerable(ref, actor) {
-      questionText(ref);
-      return deps.unitOfWork.run(() => {
+    async markUnanswerable(ref, actor) {
+      const text = questionText(ref);
+      const parsed = questionSchema.safeParse(text);
+      // A message too short or too long for the bank is still marked; only the bank skips it.
+      const added = parsed.success
+        ? await deps.questions.update((bank) => {
+            const result = addUnanswered(bank, parsed.data);
+            return result.added ? { bank: result.bank, result: true } : { result: false };
+          })
+        : false;
+      const triage = deps.unitOfWork.run(() => {
         const recorded = deps.transcripts.setTriage(
           ref.conversationId,
           ref.messageId,
           { action: "unanswerable" },
           actor,
         );
-        deps.audit.record({ actor, action: "mark_unanswerable", details: {} });
+        deps.audit.record({ actor, action: "mark_unanswerable", details: { added } });
         return recorded;
       });
+      return { triage, added };
     },
   };
 }

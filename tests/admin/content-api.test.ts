@@ -171,10 +171,11 @@ describe("GET and PUT /api/admin/questions", () => {
           questions: ["Does it help acne scars?", "  can it fade sun spots  "],
         },
       ],
+      unanswered: ["Do you sell gift vouchers?"],
     };
     const saved = await call("PUT", "/api/admin/questions", bank);
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ sections: 1, questions: 2, drafts: 0 });
+    expect(saved.body).toMatchObject({ sections: 1, questions: 2, drafts: 0, unanswered: 1 });
     expect(saved.headers.get("etag")).toBe(`"${saved.body.version}"`);
     const listed = await call("GET", "/api/admin/questions");
     expect(listed.body.version).toBe(saved.body.version);
@@ -182,6 +183,7 @@ describe("GET and PUT /api/admin/questions", () => {
       "Does it help acne scars?",
       "can it fade sun spots",
     ]);
+    expect(listed.body.bank.unanswered).toEqual(["Do you sell gift vouchers?"]);
     // Written by rename: no temporary file is left beside it.
     expect((await readdir(corpusDir)).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
@@ -212,6 +214,20 @@ describe("GET and PUT /api/admin/questions", () => {
     });
     expect(twice.body.error.fields).toEqual({
       "sections.1": "the same section as sections.0 (booking-and-consultations › How to book)",
+    });
+    const both = await call("PUT", "/api/admin/questions", {
+      sections: [
+        {
+          docId: "booking-and-consultations",
+          heading: "How to book",
+          questions: ["How do I book?"],
+        },
+      ],
+      unanswered: ["Is there parking?", "how do i book"],
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.fields).toEqual({
+      "unanswered.1": "is also a question a section answers (sections.0.questions.0)",
     });
     const unknownKey = await call("PUT", "/api/admin/questions", { sections: [], typo: true });
     expect(unknownKey.status).toBe(400);

@@ -455,7 +455,9 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     const other = page.locator(".msg.visitor").first();
     await other.getByRole("button", { name: "Mark unanswerable" }).click();
     await other
-      .getByText("Marked unanswerable: it is listed among the content gaps as confirmed.")
+      .getByText(
+        "Marked unanswerable: it is listed among the content gaps as confirmed, and after the next re-index questions like it are told the articles do not cover them.",
+      )
       .waitFor();
     await page.getByRole("link", { name: "Content gaps" }).click();
     const confirmed = page.locator(".gap", { hasText: "Do you have gift vouchers for a friend?" });
@@ -464,6 +466,8 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     expect(await confirmed.textContent()).toContain("1 confirmed by staff");
     // The filed question is no longer a gap.
     expect(await page.locator(".gap", { hasText: QUESTION }).count()).toBe(0);
+    const marked = await getJson(`${url}/api/admin/questions`, adminAuth);
+    expect(marked.body.bank.unanswered.at(-1)).toBe("Do you have gift vouchers for a friend?");
     const audit = await getJson(`${url}/api/staff/audit`, staffAuth);
     expect(
       audit.body.items

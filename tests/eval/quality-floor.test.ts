@@ -18,15 +18,17 @@ import { loadCore } from "../../src/core.js";
  * Floors per set: section@1 a few points under what the shipped engine reaches (README), and
  * unrelated questions answered and hand-offs (booking and clinician cases) as they are today.
  * The development sets are fitted on, so none of their unrelated questions is answered and
- * every hand-off is recognised; the validation sets are not, and keep the few they miss.
+ * every hand-off is recognised; the validation sets are not, and keep the few hand-offs they
+ * miss (none of their unrelated questions is answered since questions marked unanswered joined
+ * the bank).
  */
 const FLOORS: [file: string, sectionAt1: number, wrongOnUnrelated: number, intents: number][] = [
-  ["tests/eval/cases.jsonl", 0.8, 0, 1],
-  ["tests/eval/held-out.jsonl", 0.88, 0, 1],
+  ["tests/eval/cases.jsonl", 0.82, 0, 1],
+  ["tests/eval/held-out.jsonl", 0.85, 0, 1],
   ["tests/eval/held-out-2.jsonl", 0.72, 0, 1],
-  ["tests/eval/held-out-3.jsonl", 0.72, 0, 0.92],
-  ["tests/eval/held-out-4.jsonl", 0.78, 1, 0.78],
-  ["tests/eval/held-out-5.jsonl", 0.63, 1, 0.94],
+  ["tests/eval/held-out-3.jsonl", 0.75, 0, 0.92],
+  ["tests/eval/held-out-4.jsonl", 0.78, 0, 0.78],
+  ["tests/eval/held-out-5.jsonl", 0.69, 0, 0.97],
 ];
 
 let core: Core;
@@ -84,6 +86,7 @@ describe("the quality floor on the development and validation sets", () => {
       expect(refit[part].bias).toBeCloseTo(shipped[part].bias, 1);
     }
     expect(refit.judge.threshold).toBeCloseTo(shipped.judge.threshold, 2);
+    expect(refit.judge.unansweredVeto).toBeCloseTo(shipped.judge.unansweredVeto ?? NaN, 2);
     expect(refit.booking).toEqual(shipped.booking);
     expect(shipped.embeddingModel).toBe(core.model.modelId);
   });

@@ -31,6 +31,7 @@ function embeddedTexts(index: SearchIndex): Set<string> {
   return new Set([
     ...index.chunks.map(embeddingText),
     ...index.bank.items.map((q) => q.text),
+    ...index.unanswered.items.map((q) => q.text),
     ...index.sentences.items.map(unitText),
     ...index.intents.items.map((e) => e.text),
   ]);
@@ -86,7 +87,7 @@ describe("buildIndex", () => {
     expect(index.chunks).toHaveLength(summary.chunks);
     expect(index.dense.getCurrentCount()).toBe(summary.chunks);
     expect(index.manifest).toMatchObject({
-      formatVersion: 2,
+      formatVersion: 3,
       embeddingModel: model.modelId,
       dimensions: 64,
       documents: 3,
@@ -108,6 +109,10 @@ describe("buildIndex", () => {
     const bank = await readBank();
     const target = bank.sections[1] as QuestionBank["sections"][number];
     target.questions.push("Does the zorblax method work?");
+    const gaps = bank.unanswered.length;
+    expect(gaps).toBeGreaterThan(20);
+    // A question marked unanswered twice (case aside) is built in once.
+    bank.unanswered.push("Do you sell the glorbix serum?", "do you sell the GLORBIX serum?");
     await writeFile(bankFile(), JSON.stringify(bank));
     const summary = await buildIndex(options());
     const index = await loadIndex(options().indexDir);
@@ -120,6 +125,12 @@ describe("buildIndex", () => {
     expect(index.manifest).toEqual(manifest);
     expect(index.bank.items).toHaveLength(manifest.bankQuestions);
     expect(index.bank.dense.getCurrentCount()).toBe(manifest.bankQuestions);
+    expect(manifest.unansweredQuestions).toBe(gaps + 1);
+    expect(index.unanswered.items.map((q) => q.text)).toEqual([
+      ...bank.unanswered.slice(0, gaps),
+      "Do you sell the glorbix serum?",
+    ]);
+    expect(index.unanswered.dense.getCurrentCount()).toBe(gaps + 1);
     expect(index.sentences.items).toHaveLength(manifest.sentences);
     expect(index.sentences.dense.getCurrentCount()).toBe(manifest.sentences);
     expect(manifest.bookingExamples).toBe(examples.requests.length + examples.notRequests.length);
@@ -158,6 +169,13 @@ describe("buildIndex", () => {
       ),
     ).toBe(true);
     expect(
+      vectorsLineUp(
+        index.unanswered.dense,
+        index.unanswered.items.map((q) => q.text),
+        embeddings,
+      ),
+    ).toBe(true);
+    expect(
       vectorsLineUp(index.sentences.dense, index.sentences.items.map(unitText), embeddings),
     ).toBe(true);
     expect(
@@ -167,6 +185,8 @@ describe("buildIndex", () => {
         embeddings,
       ),
     ).toBe(true);
+    // Questions the articles do not answer lead BM25 to no passage.
+    expect(index.lexical.search("glorbix")).toEqual([]);
     // BM25 finds a section by a word only its bank questions have, but not as passage text.
     const hits = index.lexical.search("zorblax");
     expect(hits.length).toBeGreaterThan(0);
@@ -233,13 +253,21 @@ describe("buildIndex", () => {
     expect(second.manifest.bankQuestions).toBe(first.manifest.bankQuestions + 1);
     expect(embeddings.sent()).toEqual(["Can I have microneedling on my neck?"]);
 
+    bank.unanswered.push("Do you do microneedling on the scalp?");
+    await writeFile(bankFile(), JSON.stringify(bank));
+    embeddings.calls.length = 0;
+    const marked = await buildIndex(options());
+    expect(marked.manifest.corpusHash).not.toBe(second.manifest.corpusHash);
+    expect(marked.manifest.unansweredQuestions).toBe(second.manifest.unansweredQuestions + 1);
+    expect(embeddings.sent()).toEqual(["Do you do microneedling on the scalp?"]);
+
     const examplesFile = path.join(corpusDir, "booking-examples.json");
     const examples = JSON.parse(await readFile(examplesFile, "utf8")) as { requests: string[] };
     examples.requests.push("squeeze me in on friday");
     await writeFile(examplesFile, JSON.stringify(examples));
     embeddings.calls.length = 0;
     const third = await buildIndex(options());
-    expect(third.manifest.corpusHash).not.toBe(second.manifest.corpusHash);
+    expect(third.manifest.corpusHash).not.toBe(marked.manifest.corpusHash);
     expect(embeddings.sent()).toEqual(["squeeze me in on friday"]);
 
     embeddings.calls.length = 0;

@@ -38,6 +38,8 @@ const FEATURES = [
   "sentence",
   "intro",
   "followUp",
+  "unanswered",
+  "unansweredMargin",
 ] as const satisfies readonly (keyof PassageFeatures)[];
 
 /** A hand-written decision: ranks and judges by the passage and bank similarities. */
@@ -229,6 +231,41 @@ describe("createHybridRetriever over a fixture corpus (fake embeddings, hand-wri
     expect(unrelated.judgement).toBe("none");
     expect(top(unrelated).features.missing).toBeGreaterThan(0);
     expect(top(unrelated).features.unknownShare).toBe(1);
+  });
+
+  it("measures how much closer a question is to one the articles do not answer, and the veto refuses it", async () => {
+    const r = retriever();
+    const price = await r.retrieve({ question: "How much does a chemical peel cost?" });
+    // The same wording as the question marked unanswered: closer to it than to any bank question.
+    expect(top(price).features.unanswered).toBeCloseTo(1, 4);
+    expect(top(price).features.unansweredMargin).toBeGreaterThan(0);
+    const answerable = await r.retrieve({ question: "Will my skin flake after a chemical peel?" });
+    expect(top(answerable).features.unansweredMargin).toBeLessThan(0);
+    for (const e of [price, answerable]) {
+      // One value per question: every candidate carries it.
+      const margins = new Set(e.candidates.map((c) => c.features.unansweredMargin));
+      expect(margins.size).toBe(1);
+    }
+
+    // A judge that answers everything, with and without the veto.
+    const always = constantJudge(5, 0.5, 0);
+    const vetoing = retriever({ decision: decision({ judge: { ...always, unansweredVeto: 0 } }) });
+    expect(
+      (await vetoing.retrieve({ question: "How much does a chemical peel cost?" })).judgement,
+    ).toBe("none");
+    expect(
+      (await vetoing.retrieve({ question: "Will my skin flake after a chemical peel?" })).judgement,
+    ).toBe("answer");
+    const open = retriever({ decision: decision({ judge: always }) });
+    expect(
+      (await open.retrieve({ question: "How much does a chemical peel cost?" })).judgement,
+    ).toBe("answer");
+
+    // Without the bank there is nothing to be closer than: no margin, no veto.
+    const bankless = await retriever({ withoutBank: true }).retrieve({
+      question: "How much does a chemical peel cost?",
+    });
+    expect(top(bankless).features).toMatchObject({ unanswered: 0, unansweredMargin: 0 });
   });
 
   it("reads a follow-up with the question it follows", async () => {

@@ -52,6 +52,10 @@ async function sectionQuestions(docId: string, heading: string): Promise<string[
   );
 }
 
+async function unansweredQuestions(): Promise<string[]> {
+  return JSON.parse(await readFile(path.join(corpusDir, "questions.json"), "utf8")).unanswered;
+}
+
 const gapTexts = async () => {
   const report = await call(`${service.url}/api/staff/gaps?from=2026-03-01&to=2026-03-02`, "GET", {
     headers: bearer,
@@ -224,6 +228,7 @@ describe("marking a visitor question unanswerable", () => {
     );
     expect(marked.body).toEqual({
       triage: { action: "unanswerable", by: "sam", at: NOW.toISOString() },
+      added: true,
     });
     await triage("conv-b", unanswered.visitorId, { action: "unanswerable" });
 
@@ -258,6 +263,36 @@ describe("marking a visitor question unanswerable", () => {
       (e: { action: string }) => e.action === "mark_unanswerable",
     );
     expect(marks.map((e: { actor: string }) => e.actor).sort()).toEqual(["alex", "sam"]);
+  });
+
+  it("adds the question to the bank's questions the articles do not answer, once, and filing takes it back out", async () => {
+    const before = await unansweredQuestions();
+    const asked = seedExchange(service, "conv-a", "Can you do microneedling on my scalp?");
+    const first = await triage("conv-a", asked.visitorId, { action: "unanswerable" });
+    expect(first.body.added).toBe(true);
+    expect(await unansweredQuestions()).toEqual([
+      ...before,
+      "Can you do microneedling on my scalp?",
+    ]);
+    // The same wording asked in another conversation is not listed twice.
+    const again = seedExchange(service, "conv-b", "can you do microneedling on my scalp");
+    expect((await triage("conv-b", again.visitorId, { action: "unanswerable" })).body.added).toBe(
+      false,
+    );
+    expect(await unansweredQuestions()).toHaveLength(before.length + 1);
+
+    // Staff change their mind: filed under a section, it is answered there, not a gap.
+    await triage("conv-a", asked.visitorId, { action: "file", ...SECTION });
+    expect(await unansweredQuestions()).toEqual(before);
+    expect(await sectionQuestions(SECTION.docId, SECTION.heading)).toContain(
+      "Can you do microneedling on my scalp?",
+    );
+    // And marked again, it leaves the section's questions.
+    await triage("conv-a", asked.visitorId, { action: "unanswerable" });
+    expect(await sectionQuestions(SECTION.docId, SECTION.heading)).not.toContain(
+      "Can you do microneedling on my scalp?",
+    );
+    expect(await unansweredQuestions()).toContain("Can you do microneedling on my scalp?");
   });
 
   it("is erased with the conversation", async () => {

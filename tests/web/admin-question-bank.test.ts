@@ -17,6 +17,7 @@ import {
   mergeQuestions,
   placeFieldError,
   textToQuestions,
+  unansweredErrorLine,
 } from "../../web/admin/question-bank.js";
 import { flush } from "./fakes.js";
 
@@ -27,6 +28,7 @@ const INFO: QuestionBankInfo = {
   drafting: true,
   bank: {
     sample: true,
+    unanswered: [],
     sections: [
       { docId: "peels", heading: "What a peel does", questions: ["What does a peel do?"] },
       {
@@ -116,6 +118,7 @@ describe("the question bank as the admin console edits it", () => {
     ]);
     expect(bank).toEqual({
       sample: false,
+      unanswered: [],
       sections: [
         { docId: "peels", heading: "What a peel does", questions: ["a b c", "d e f"] },
         {
@@ -136,6 +139,13 @@ describe("the question bank as the admin console edits it", () => {
       "Drafts for Peels › Aftercare, line 2: too short.",
     );
     expect(placeFieldError("sample", "bad", saved)).toBeNull();
+    // The questions the articles do not answer are saved as edited, their errors on their line.
+    expect(editedBank(INFO.bank, [], ["do you sell gift cards?"]).bank.unanswered).toEqual([
+      "do you sell gift cards?",
+    ]);
+    expect(unansweredErrorLine("unanswered.1", { lines: [2, 5] })).toBe(5);
+    expect(unansweredErrorLine("unanswered", { lines: [2, 5] })).toBeNull();
+    expect(unansweredErrorLine("sections.0", { lines: [2, 5] })).toBeUndefined();
   });
 
   it("reads the booking examples, naming the list and line of a problem", () => {
@@ -166,6 +176,8 @@ describe("the question bank as the admin console edits it", () => {
 // --- the cards in the DOM --------------------------------------------------------------------
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
+const fail = <T>(message: string, fields: Record<string, string>): Promise<Result<T>> =>
+  Promise.resolve({ ok: false, status: 400, code: "invalid", message, fields });
 
 interface Calls {
   puts: { bank: QuestionBank; version: string }[];
@@ -189,7 +201,13 @@ function fakeApi(calls: Calls, overrides: Partial<AdminApi> = {}): AdminApi {
     putQuestions: (bank, version) => {
       calls.puts.push({ bank, version });
       info = { ...info, bank, version: `v${calls.puts.length + 1}` };
-      return ok({ sections: bank.sections.length, questions: 3, drafts: 0, version: info.version });
+      return ok({
+        sections: bank.sections.length,
+        questions: 3,
+        drafts: 0,
+        unanswered: bank.unanswered.length,
+        version: info.version,
+      });
     },
     draftQuestions: () => {
       calls.drafts += 1;
@@ -246,6 +264,63 @@ const submit = (root: HTMLElement) =>
   );
 
 describe("the question bank card", () => {
+  it("edits the questions the articles do not answer, saves them and places the service's error on its line", async () => {
+    let info: QuestionBankInfo = {
+      ...INFO,
+      bank: { ...INFO.bank, unanswered: ["how much is it?", XSS] },
+    };
+    const card = questionBankCard(
+      fakeApi(calls, {
+        questions: () => ok(structuredClone(info)),
+        putQuestions: (bank, version) => {
+          calls.puts.push({ bank, version });
+          if (calls.puts.length === 1) {
+            return fail("The question bank is invalid", {
+              "unanswered.1": "is also a question a section answers (sections.0.questions.0)",
+            });
+          }
+          info = { ...info, bank, version: "v2" };
+          return ok({ sections: 3, questions: 3, drafts: 0, unanswered: 2, version: "v2" });
+        },
+      }),
+    );
+    document.body.appendChild(card);
+    await flush();
+    const editor = byLabel(card, "Not answered by the articles");
+    expect(editor.value).toBe(`how much is it?\n${XSS}`);
+    expect(card.querySelectorAll("img")).toHaveLength(0);
+    expect(card.querySelector(".bank-status")?.textContent).toContain(
+      "2 questions the articles do not answer",
+    );
+
+    editor.value = "how much is it?\n\nWhat does a peel do?";
+    submit(card);
+    await flush();
+    expect(calls.puts[0]?.bank.unanswered).toEqual(["how much is it?", "What does a peel do?"]);
+    expect(editor.getAttribute("aria-invalid")).toBe("true");
+    expect(card.textContent).toContain(
+      "Questions the articles do not answer, line 3: is also a question a section answers",
+    );
+
+    editor.value = "how much is it?\nx";
+    submit(card);
+    await flush();
+    // Checked before sending: nothing more went out.
+    expect(calls.puts).toHaveLength(1);
+    expect(card.textContent).toContain(
+      "Questions the articles do not answer, line 2: a question is at least 3 characters.",
+    );
+
+    editor.value = "how much is it?\ndo you sell gift cards";
+    submit(card);
+    await flush();
+    expect(calls.puts[1]?.bank.unanswered).toEqual(["how much is it?", "do you sell gift cards"]);
+    expect(editor.hasAttribute("aria-invalid")).toBe(false);
+    expect(card.textContent).toContain(
+      "Saved 3 questions for 3 sections and 2 questions the articles do not answer.",
+    );
+  });
+
   it("lists every section with its questions, drafts as text, and says edits count from the next re-index", async () => {
     const card = questionBankCard(fakeApi(calls));
     document.body.appendChild(card);
@@ -288,6 +363,7 @@ describe("the question bank card", () => {
     expect(calls.puts[0]?.version).toBe("v1");
     expect(calls.puts[0]?.bank).toEqual({
       sample: false,
+      unanswered: [],
       sections: [
         { docId: "peels", heading: "What a peel does", questions: ["What does a peel do?"] },
         {

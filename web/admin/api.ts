@@ -87,7 +87,15 @@ export interface AdminApi {
   putQuestions(
     bank: QuestionBank,
     version: string,
-  ): Promise<Result<{ sections: number; questions: number; drafts: number; version: string }>>;
+  ): Promise<
+    Result<{
+      sections: number;
+      questions: number;
+      drafts: number;
+      unanswered: number;
+      version: string;
+    }>
+  >;
   draftQuestions(): Promise<Result<DraftSummary>>;
   bookingExamples(): Promise<Result<BookingExamplesInfo>>;
   putBookingExamples(

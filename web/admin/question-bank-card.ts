@@ -18,11 +18,13 @@ import {
   editedBank,
   MAX_DRAFTS,
   MAX_QUESTIONS,
+  MAX_UNANSWERED,
   mergeQuestions,
   placeFieldError,
   questionsToText,
   sectionLabel,
   textToQuestions,
+  unansweredErrorLine,
 } from "./question-bank.js";
 
 /** One section's controls. */
@@ -48,6 +50,28 @@ export function questionBankCard(api: AdminApi): HTMLElement {
   const draftMessage = messageArea();
   const reload = h("button", { type: "button", class: "button subtle" }, "Reload");
   const documents = h("div", { class: "bank-documents" });
+  const unansweredEditor = h("textarea", {
+    name: "unanswered",
+    rows: 4,
+    spellcheck: "true",
+    class: "bank-questions",
+  });
+  unansweredEditor.id = uid("unanswered");
+  const unansweredHint = h(
+    "p",
+    { class: "hint", id: uid("unanswered-hint") },
+    "Questions on your articles' topics that they do not answer, one per line (staff add them from a transcript with “Mark unanswerable”). A visitor's question closer to one of these than to any question above is told the articles do not cover it, instead of being answered from a passage that only looks near.",
+  );
+  unansweredEditor.setAttribute("aria-describedby", unansweredHint.id);
+  const unansweredCount = h("span", { class: "muted small" });
+  const unansweredBox = h(
+    "details",
+    { class: "bank-doc bank-unanswered" },
+    h("summary", {}, "Questions the articles do not answer", unansweredCount),
+    h("label", { for: unansweredEditor.id }, "Not answered by the articles"),
+    unansweredHint,
+    unansweredEditor,
+  );
   const save = h("button", { type: "submit", class: "button primary" }, "Save questions");
   const unsaved = h("span", { class: "hint unsaved", hidden: true }, "Unsaved changes");
   const message = messageArea();
@@ -56,6 +80,7 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     "form",
     { class: "bank-form", novalidate: true, "aria-label": "Question bank" },
     documents,
+    unansweredBox,
     h("div", { class: "actions" }, save, unsaved),
     message.element,
   );
@@ -97,10 +122,13 @@ export function questionBankCard(api: AdminApi): HTMLElement {
       0,
     );
     const drafted = views.filter((v) => v.drafts).length;
+    const gaps = textToQuestions(unansweredEditor.value).questions.length;
+    unansweredCount.textContent = ` · ${plural(gaps, "question")}`;
     status.textContent =
       `${plural(questions, "question")} for ${plural(rows.length, "section")}` +
       `${without > 0 ? `; ${plural(without, "section")} without questions` : ""}` +
-      `${drafted > 0 ? `; drafts to review for ${plural(drafted, "section")}` : ""}.` +
+      `${drafted > 0 ? `; drafts to review for ${plural(drafted, "section")}` : ""}` +
+      `${gaps > 0 ? `; ${plural(gaps, "question")} the articles do not answer` : ""}.` +
       `${bank?.sample ? " These are sample questions: review them for your clinic." : ""}`;
   }
 
@@ -247,6 +275,8 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     if (docs.length === 0) {
       documents.replaceChildren(h("p", { class: "muted" }, "The corpus has no articles yet."));
     }
+    unansweredEditor.value = questionsToText(info.bank.unanswered);
+    unansweredEditor.rows = rowsFor(info.bank.unanswered.length);
     draftHint.textContent = info.drafting
       ? "The chat model suggests questions for the sections without any, as drafts for you to review."
       : "Drafting needs a chat model: start the service with ANSWER_MODE=llm and CHAT_MODEL.";
@@ -279,6 +309,19 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     textarea.focus();
   }
 
+  /** The questions the articles do not answer as edited, or null (and why, shown) if invalid. */
+  function editedUnanswered(): { questions: string[]; lines: number[] } | null {
+    unansweredEditor.removeAttribute("aria-invalid");
+    const parsed = textToQuestions(unansweredEditor.value);
+    const label = "Questions the articles do not answer";
+    const problem = checkQuestions(label, parsed, MAX_UNANSWERED, "questions", "");
+    if (problem) {
+      invalid(unansweredEditor, problem);
+      return null;
+    }
+    return parsed;
+  }
+
   function edited(): EditedSection[] | null {
     for (const view of views) {
       view.questions.removeAttribute("aria-invalid");
@@ -308,8 +351,17 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     return sections;
   }
 
-  function showSaveFailure(failure: Failure, saved: EditedSection[]): void {
+  function showSaveFailure(
+    failure: Failure,
+    saved: EditedSection[],
+    unanswered: { lines: number[] },
+  ): void {
     for (const [field, text] of Object.entries(failure.fields ?? {})) {
+      const line = unansweredErrorLine(field, unanswered);
+      if (line !== undefined) {
+        const where = line === null ? "" : `, line ${line}`;
+        return invalid(unansweredEditor, `Questions the articles do not answer${where}: ${text}.`);
+      }
       const placed = placeFieldError(field, text, saved);
       const view = placed && views.find((v) => v.row === placed.section.row);
       if (placed && view) {
@@ -326,17 +378,20 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     message.clear();
     const sections = edited();
     if (!sections) return;
-    const { bank, saved } = editedBank(loaded.bank, sections);
+    const unanswered = editedUnanswered();
+    if (!unanswered) return;
+    const { bank, saved } = editedBank(loaded.bank, sections, unanswered.questions);
     setBusy(save, true, "Saving…");
     const result = await api.putQuestions(bank, loaded.version);
     setBusy(save, false);
-    if (!result.ok) return showSaveFailure(result, saved);
+    if (!result.ok) return showSaveFailure(result, saved, unanswered);
     loaded = { bank, version: result.value.version };
     dirty = false;
     unsaved.hidden = true;
     describe();
     message.show(
-      `Saved ${plural(result.value.questions, "question")} for ${plural(result.value.sections, "section")}. Re-index to use them in answers.`,
+      `Saved ${plural(result.value.questions, "question")} for ${plural(result.value.sections, "section")}` +
+        `${result.value.unanswered > 0 ? ` and ${plural(result.value.unanswered, "question")} the articles do not answer` : ""}. Re-index to use them in answers.`,
       "success",
     );
   });

@@ -11,6 +11,7 @@ export const MIN_QUESTION = 3;
 export const MAX_QUESTION = 300;
 export const MAX_QUESTIONS = 200;
 export const MAX_DRAFTS = 50;
+export const MAX_UNANSWERED = 5000;
 
 /** One section as the card shows it. */
 export interface BankRow {
@@ -125,6 +126,7 @@ export function checkQuestions(
   parsed: { questions: string[]; lines: number[] },
   max: number,
   what = "questions",
+  per = " per section",
 ): string | null {
   for (const [i, question] of parsed.questions.entries()) {
     const line = parsed.lines[i];
@@ -136,7 +138,7 @@ export function checkQuestions(
     }
   }
   if (parsed.questions.length > max) {
-    return `${label}: at most ${max} ${what} per section (there are ${parsed.questions.length}).`;
+    return `${label}: at most ${max} ${what}${per} (there are ${parsed.questions.length}).`;
   }
   return null;
 }
@@ -167,17 +169,20 @@ export interface EditedSection {
 
 /**
  * The bank to save: sections in the order shown, leaving out those with neither questions nor
- * drafts (nothing to keep), and no longer a sample once an admin saved it.
+ * drafts (nothing to keep), the questions the articles do not answer as edited (as loaded
+ * when not given), and no longer a sample once an admin saved it.
  */
 export function editedBank(
   previous: QuestionBank,
   edited: readonly EditedSection[],
+  unanswered: readonly string[] = previous.unanswered,
 ): { bank: QuestionBank; saved: EditedSection[] } {
   const saved = edited.filter((s) => s.questions.questions.length > 0 || s.drafts);
   return {
     bank: {
       sample: false,
       ...(previous.note !== undefined ? { note: previous.note } : {}),
+      unanswered: [...unanswered],
       sections: saved.map((s) => ({
         docId: s.row.docId,
         heading: s.row.heading,
@@ -189,6 +194,19 @@ export function editedBank(
     },
     saved,
   };
+}
+
+/**
+ * The line of the questions the articles do not answer that the service's field error
+ * `unanswered.4` names (the fifth question), or undefined for another field.
+ */
+export function unansweredErrorLine(
+  field: string,
+  parsed: { lines: number[] },
+): number | null | undefined {
+  const match = /^unanswered(?:\.(\d+))?/.exec(field);
+  if (!match) return undefined;
+  return match[1] === undefined ? null : (parsed.lines[Number(match[1])] ?? null);
 }
 
 /**

@@ -105,7 +105,8 @@ type SectionSource = () => Promise<
 /**
  * "File under section…" and "Mark unanswerable" for one visitor question. Filing adds the
  * question, as stored, to the section's questions in the question bank; marking lists it
- * among the content gaps as confirmed.
+ * among the content gaps as confirmed and adds it to the bank's questions the articles do not
+ * answer.
  */
 function triagePanel(
   ctx: StaffContext,
@@ -233,7 +234,9 @@ function triagePanel(
     current = result.value.triage;
     show();
     feedback.show(
-      "Marked unanswerable: it is listed among the content gaps as confirmed.",
+      result.value.added === false
+        ? "Marked unanswerable: it is listed among the content gaps as confirmed."
+        : "Marked unanswerable: it is listed among the content gaps as confirmed, and after the next re-index questions like it are told the articles do not cover them.",
       "success",
     );
     ctx.announce("Question marked unanswerable.");

@@ -1,0 +1,90 @@
+/**
+ * The fit of the answer decision on small hand-made rows: the veto on questions closer to one
+ * the articles do not answer, and the threshold over what the veto lets through.
+ */
+import { describe, expect, it } from "vitest";
+import type { QuestionRows } from "../../src/eval/decision-data.js";
+import { fitDecision, scoreDecision } from "../../src/eval/fit-decision.js";
+import type { PassageFeatures } from "../../src/retrieval/retriever.js";
+
+/** Every feature 0 but those given. */
+const features = (given: Partial<PassageFeatures>): PassageFeatures => ({
+  dense: 0,
+  bank: 0,
+  bankless: 0,
+  denseGap: 0,
+  bankGap: 0,
+  lexical: 0,
+  bm25: 0,
+  lexicalTop: 0,
+  coverage: 0,
+  missing: 0,
+  unknownShare: 0,
+  typeMissing: 0,
+  sentence: 0,
+  intro: 0,
+  followUp: 0,
+  unanswered: 0,
+  unansweredMargin: 0,
+  ...given,
+});
+
+/** A question with one right passage (answerable) or none, and one wrong passage. */
+function question(id: string, answerable: boolean, best: Partial<PassageFeatures>): QuestionRows {
+  return {
+    caseId: id,
+    answerable,
+    candidates: [
+      { features: features(best), right: answerable },
+      { features: features({ ...best, dense: 0.05, bank: 0.05 }), right: false },
+    ],
+  };
+}
+
+const OPTIONS = {
+  embeddingModel: "fake",
+  fittedOn: [],
+  rankerFeatures: ["dense", "bank"],
+  judgeFeatures: ["dense", "bank"],
+};
+
+describe("fitDecision's veto", () => {
+  // Answerable questions: margins at most 0.05. Two traps as close to the articles as the
+  // answerable ones, but far closer to a question marked unanswered; one plain unrelated one.
+  const questions = [
+    ...[0.6, 0.7, 0.8, 0.9].map((s, i) =>
+      question(`a${i}`, true, { dense: s, bank: s, unansweredMargin: -0.2 + i * 0.08 }),
+    ),
+    question("trap-1", false, { dense: 0.85, bank: 0.85, unansweredMargin: 0.2 }),
+    question("trap-2", false, { dense: 0.8, bank: 0.8, unansweredMargin: 0.12 }),
+    question("off", false, { dense: 0.3, bank: 0.3, unansweredMargin: -0.1 }),
+  ];
+  const model = fitDecision({ questions, booking: [] }, OPTIONS);
+
+  it("sits just above the margin of every answerable question", () => {
+    expect(model.judge.unansweredVeto).toBeCloseTo(0.04 + 0.02, 6);
+  });
+
+  it("keeps the vetoed traps from setting the threshold, so the answerable ones are answered", () => {
+    const score = scoreDecision(model, questions);
+    expect(score).toEqual({ answerable: 4, answeredRight: 4, unanswerable: 3, answeredWrongly: 0 });
+    // Without the veto, the same judge answers both traps.
+    const noVeto = { ...model, judge: { ...model.judge, unansweredVeto: undefined } };
+    expect(scoreDecision(noVeto, questions).answeredWrongly).toBe(2);
+  });
+
+  it("vetoes nothing when no question was marked unanswered (every margin 0)", () => {
+    const plain = questions.map((q) => ({
+      ...q,
+      candidates: q.candidates.map((c) => ({
+        ...c,
+        features: { ...c.features, unansweredMargin: 0 },
+      })),
+    }));
+    const fitted = fitDecision({ questions: plain, booking: [] }, OPTIONS);
+    expect(fitted.judge.unansweredVeto).toBeCloseTo(0.02, 6);
+    // The threshold now has to keep the traps out by itself: some answerable ones go too.
+    expect(scoreDecision(fitted, plain).answeredWrongly).toBe(0);
+    expect(scoreDecision(fitted, plain).answeredRight).toBeLessThan(4);
+  });
+});
