@@ -16,6 +16,7 @@ import {
   consultationOffer,
   GREETING,
   NO_ANSWER,
+  NOTHING_MORE,
   PARTLY_ANSWERED,
   STEERING_REFUSAL,
   staffHandoff,
@@ -83,6 +84,12 @@ export interface AnswerSteps {
   extractive(parts: Evidence[], classified?: Classified): ChatReply;
   /** The honest "I couldn't find that" reply, with the clinic's contact. */
   noAnswer(classified?: Classified): ChatReply;
+  /**
+   * The answer, and when it is word for word the bot's last reply, first that the articles say
+   * no more, with the clinic's team offered (the same sentences again, unannounced, read as if
+   * the question went unheard).
+   */
+  notRepeated(answer: ChatReply, history?: HistoryTurn[]): ChatReply;
   /**
    * The passages a model may be given for evidence judged "answer" or "unsure": the best
    * one, and up to three more within the unsure band of the threshold.
@@ -249,7 +256,14 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     return [...chosen.values()].slice(0, MODEL_PASSAGES);
   }
 
-  return { classify, findEvidence, extractive, noAnswer, modelPassages };
+  function notRepeated(answer: ChatReply, history?: HistoryTurn[]): ChatReply {
+    const previous = history?.findLast((turn) => turn.role === "bot");
+    return answer.kind === "answer" && previous?.text === answer.answer
+      ? { ...answer, answer: `${NOTHING_MORE} ${answer.answer}`, handoff: staffHandoff(clinic) }
+      : answer;
+  }
+
+  return { classify, findEvidence, extractive, noAnswer, notRepeated, modelPassages };
 }
 
 /**
@@ -267,7 +281,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
     const context = followUpContext(classified.question, input.history);
     const parts = await steps.findEvidence(classified.question, context);
     return judgementOf(parts) === "answer"
-      ? steps.extractive(parts, classified)
+      ? steps.notRepeated(steps.extractive(parts, classified), input.history)
       : steps.noAnswer(classified);
   }
 

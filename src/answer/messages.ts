@@ -47,6 +47,9 @@ export function staffHandoff(clinic: ClinicProfile): Handoff {
 export const NO_ANSWER =
   "I'm sorry, I couldn't find an answer to that in our clinic's articles, and I'd rather not guess.";
 
+/** Before an answer that is word for word the one just given. */
+export const NOTHING_MORE = "Our articles say no more about that than my answer above:";
+
 export const PARTLY_ANSWERED =
   "I couldn't find an answer to the rest of your question in our clinic's articles.";
 

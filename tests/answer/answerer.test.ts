@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOTHING_MORE } from "../../src/answer/messages.js";
 import type { ChatReply } from "../../src/answer/types.js";
 import type { Core } from "../../src/core.js";
 import { loadEvalCases } from "../../src/eval/eval-cases.js";
@@ -100,9 +101,15 @@ describe("createAnswerer (extractive)", () => {
   });
 
   it("resolves a follow-up with the conversation so far", async () => {
-    const { reply } = await askAfter("Can it treat acne scars?", "which kinds respond best?");
+    const { earlier, reply } = await askAfter(
+      "Can it treat acne scars?",
+      "which kinds respond best?",
+    );
     expect(reply.grounded).toBe(true);
     expect(reply.answer).toMatch(/rolling or boxcar/);
+    // The answer above had said it already, and the reply says so.
+    expect(earlier.answer).toMatch(/rolling or boxcar/);
+    expect(reply.answer).toBe(`${NOTHING_MORE} ${earlier.answer}`);
   });
 
   it("says honestly when the articles have no answer, and offers the clinic's team", async () => {
@@ -344,6 +351,28 @@ describe("createAnswerer (extractive)", () => {
     const reply = await core.answerer.answerQuestion({ message });
     expect(reply.kind).toBe(kind);
     expect(reply.grounded).toBe(kind === "answer");
+  });
+
+  it("says the articles say no more before quoting its last answer again word for word", async () => {
+    const question = "what are the side effects?";
+    const { earlier, reply } = await askAfter(question, question);
+    expect(earlier).toMatchObject({ kind: "answer", handoff: null });
+    expect(reply).toMatchObject({
+      kind: "answer",
+      answer: `${NOTHING_MORE} ${earlier.answer}`,
+      citations: earlier.citations,
+      grounded: true,
+      handoff: { kind: "staff" },
+    });
+    // After another answer, the same question gets its answer.
+    const other = await core.answerer.answerQuestion({
+      message: question,
+      history: [
+        { role: "visitor", text: "what is microneedling?" },
+        { role: "bot", text: "Microneedling is a treatment. [1]" },
+      ],
+    });
+    expect(other.answer).toBe(earlier.answer);
   });
 
   it("closes with a short reply of its own, not the opening greeting", async () => {

@@ -4,6 +4,8 @@ import {
   citationHref,
   renderAnswer,
   renderSources,
+  mergeRuns,
+  renderStreaming,
   splitAnswer,
 } from "../../web/widget/citations.js";
 import { CITATION } from "./fakes.js";
@@ -32,6 +34,51 @@ describe("splitAnswer", () => {
       { kind: "text", text: " See [7]." },
     ]);
     expect(splitAnswer("No markers", [])).toEqual([{ kind: "text", text: "No markers" }]);
+  });
+});
+
+describe("mergeRuns", () => {
+  it("keeps one marker at the end of each run of sentences from the same passage", () => {
+    const parts = splitAnswer("A. [1] B. [1] C. [2] D. [1] E. [1]", [CITATION, SECOND]);
+    expect(mergeRuns(parts)).toEqual([
+      { kind: "text", text: "A. B. " },
+      { kind: "cite", n: 1, citation: CITATION },
+      { kind: "text", text: " C. " },
+      { kind: "cite", n: 2, citation: SECOND },
+      { kind: "text", text: " D. E. " },
+      { kind: "cite", n: 1, citation: CITATION },
+    ]);
+    // A list's line breaks stay as they are.
+    expect(
+      mergeRuns(splitAnswer("Effects: [1]\n• Redness [1]\n• Swelling [1]", [CITATION])),
+    ).toEqual([
+      { kind: "text", text: "Effects: \n• Redness \n• Swelling " },
+      { kind: "cite", n: 1, citation: CITATION },
+    ]);
+    // The parts given are not changed.
+    expect(parts).toHaveLength(10);
+  });
+
+  it("is what the widget shows: one badge for two sentences of one passage", () => {
+    const div = html(renderAnswer("Scars fade. [1] Pores shrink. [1]", [CITATION], SERVER));
+    expect(div.querySelectorAll("a.cite")).toHaveLength(1);
+    expect(div.textContent).toBe("Scars fade. Pores shrink. 1");
+  });
+});
+
+describe("renderStreaming", () => {
+  it("shows at every step the beginning of the finished answer, one badge a run", () => {
+    const answer = "A. [1] B. [1] C. [2] D.";
+    const final = html(renderAnswer(answer, [CITATION, SECOND], SERVER)).textContent ?? "";
+    expect(final).toBe("A. B. 1 C. 2 D.");
+    const shown = [...answer].map((_, i) => html(renderStreaming(answer.slice(0, i + 1))));
+    for (const div of shown) expect(final.startsWith(div.textContent ?? "")).toBe(true);
+    // Markers are shown (as plain marks, not links yet) once the next one says a run ended.
+    expect(shown.at(-1)?.querySelectorAll("span.cite")).toHaveLength(1);
+    expect(html(renderStreaming("A. [1] B. [1] C. [2] D. [3]")).textContent).toBe(
+      "A. B. 1 C. 2 D. ",
+    );
+    expect(html(renderStreaming("No markers yet")).textContent).toBe("No markers yet");
   });
 });
 

@@ -31,6 +31,35 @@ export function splitAnswer(answer: string, citations: readonly Citation[]): Ans
 }
 
 /**
+ * One marker per run of sentences quoted from the same passage: a marker followed, with only
+ * text between, by the same marker is dropped, so "A. [1] B. [1] C. [2]" reads "A. B. [1] C.
+ * [2]". The answer's text keeps every `[n]` (the staff console shows them all); this is how a
+ * visitor reads it.
+ */
+export function mergeRuns<P extends { kind: "text"; text: string } | { kind: "cite"; n: number }>(
+  parts: readonly P[],
+): P[] {
+  const out: P[] = [];
+  parts.forEach((part, i) => {
+    if (part.kind === "cite") {
+      const next = parts.slice(i + 1).find((p) => p.kind === "cite");
+      if (next?.kind === "cite" && next.n === part.n) return;
+      out.push(part);
+      return;
+    }
+    const previous = out[out.length - 1];
+    if (previous?.kind === "text" && part.kind === "text") {
+      // The dropped marker's two spaces become one: "A. " + " B." reads "A. B.".
+      const joined = previous.text.endsWith(" ") && part.text.startsWith(" ");
+      previous.text += joined ? part.text.slice(1) : part.text;
+    } else {
+      out.push({ ...part });
+    }
+  });
+  return out;
+}
+
+/**
  * A citation URL the widget may link to: relative ones (`/articles/...`) resolve against the
  * service's origin, and only http(s) links are allowed, without whitespace or control
  * characters.
@@ -82,14 +111,17 @@ function link(
     : h("span", attributes, ...children);
 }
 
-/** The answer as nodes: text, and each `[n]` as a small link to the cited section. */
+/**
+ * The answer as nodes: text, and a small link to the cited section at the end of each run of
+ * sentences from it.
+ */
 export function renderAnswer(
   answer: string,
   citations: readonly Citation[],
   server: string,
 ): DocumentFragment {
   const fragment = document.createDocumentFragment();
-  for (const part of splitAnswer(answer, citations)) {
+  for (const part of mergeRuns(splitAnswer(answer, citations))) {
     if (part.kind === "text") {
       fragment.appendChild(document.createTextNode(part.text));
     } else {
@@ -106,19 +138,32 @@ export function renderAnswer(
 }
 
 /**
- * An answer still streaming: its sources arrive with the finished reply, so each complete `[n]`
- * is shown as the same small marker, not yet a link.
+ * An answer still streaming: its sources arrive with the finished reply, so each `[n]` that
+ * ends a run of sentences from one passage is shown as the same small marker, not yet a link.
  */
-export function renderStreaming(text: string): DocumentFragment {
-  const fragment = document.createDocumentFragment();
+export function renderStreaming(streamed: string): DocumentFragment {
+  // A marker cut in two ("… [1") waits for the rest of it.
+  const text = streamed.replace(/\[\d{0,3}$/, "");
+  const parts: ({ kind: "text"; text: string } | { kind: "cite"; n: number })[] = [];
   let last = 0;
   for (const match of text.matchAll(MARKER)) {
-    if (match.index > last)
-      fragment.appendChild(document.createTextNode(text.slice(last, match.index)));
-    fragment.appendChild(h("span", { class: "cite" }, match[1] ?? ""));
+    if (match.index > last) parts.push({ kind: "text", text: text.slice(last, match.index) });
+    parts.push({ kind: "cite", n: Number(match[1]) });
     last = match.index + match[0].length;
   }
-  if (last < text.length) fragment.appendChild(document.createTextNode(text.slice(last)));
+  if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });
+  // Whether the last marker ends a run is known only at the next one: until then it, and the
+  // text after it, wait, so what is shown is always the beginning of the finished answer.
+  const merged = mergeRuns(parts);
+  const lastMarker = merged.findLastIndex((p) => p.kind === "cite");
+  const fragment = document.createDocumentFragment();
+  for (const part of lastMarker >= 0 ? merged.slice(0, lastMarker) : merged) {
+    fragment.appendChild(
+      part.kind === "text"
+        ? document.createTextNode(part.text)
+        : h("span", { class: "cite" }, String(part.n)),
+    );
+  }
   return fragment;
 }
 
