@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   const bookingService = createBookingService({
     db,
     bookings,
+    transcripts,
     outbox: webhook ? outbox : undefined,
     onCreated: () => webhook?.wake(),
   });

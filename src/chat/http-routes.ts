@@ -44,10 +44,13 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
     if (!conversation) throw new AppError("not_found", "No such conversation");
     // The widget tells by these which of the messages it kept to resend are stored already.
     const clientIds = deps.transcripts.clientMessageIds(sessionId);
+    // And by these which forms were sent: it shows that instead of offering the form again.
+    const sent = deps.bookings.sentFrom(sessionId);
     res.json({
       sessionId,
       messages: conversation.messages.map((m) => {
         const clientMessageId = clientIds.get(m.id);
+        const request = sent.get(m.id);
         return {
           id: m.id,
           role: m.role,
@@ -56,6 +59,7 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
           handoff: m.handoff,
           createdAt: m.createdAt,
           ...(clientMessageId ? { clientMessageId } : {}),
+          ...(request ? { request } : {}),
         };
       }),
     });
@@ -80,9 +84,10 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
     const body = parseWith(bookingSchema, req.body);
     const limit = await deps.limiter.booking(requestAddress(req));
     if (!limit.ok) return tooMany(res, limit, "Too many requests sent; please wait a moment");
-    const { id } = deps.bookings.submit({
+    const { id, messageId } = deps.bookings.submit({
       type: body.type,
       sessionId: body.sessionId ?? null,
+      messageId: body.messageId ?? null,
       name: body.name,
       email: body.email ?? null,
       phone: body.phone ?? null,
@@ -90,7 +95,11 @@ export function visitorRoutes(deps: VisitorRouteDeps): Router {
       preferredTime: body.preferredTime ?? null,
       notes: body.notes ?? null,
     });
-    res.status(201).json({ id });
+    if (body.messageId && !messageId) {
+      // Stored all the same; the id only says which form it came from.
+      req.log.info("booking stored without its messageId: not an offer of this conversation");
+    }
+    res.status(201).json({ id, messageId });
   });
 
   return router;

@@ -46,6 +46,11 @@ export const chatRequestSchema = z.strictObject({
   clientMessageId: clientMessageIdSchema.optional(),
 });
 
+/** A server-issued message id (base64url), as the widget was told it. */
+export const messageIdSchema = z
+  .string({ error: "messageId must be text" })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "messageId is malformed");
+
 export const feedbackSchema = z.strictObject({
   sessionId: sessionIdSchema,
   messageId: z.string().min(1).max(64),
@@ -64,6 +69,8 @@ export const bookingSchema = z
   .strictObject({
     type: z.enum(["consultation", "callback"]).default("consultation"),
     sessionId: sessionIdSchema.optional(),
+    /** The bot reply whose handoff offered the form (see `BookingService.submit`). */
+    messageId: messageIdSchema.optional(),
     name: visitorText("name").trim().min(1, "Please tell us your name").max(100),
     email: visitorText("email")
       .trim()

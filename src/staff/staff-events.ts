@@ -82,6 +82,7 @@ export function notifyingBookings(
 ): BookingService {
   if (!events) return service;
   return {
+    ...service,
     submit(input) {
       const result = service.submit(input);
       const stored = bookings.get(result.id);

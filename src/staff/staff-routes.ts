@@ -19,7 +19,7 @@ import {
 import { contentGaps } from "./gaps.js";
 import { fromOwnOrigin, requireStaff } from "./staff-auth.js";
 import type { StaffConsoleDeps } from "./staff-console.js";
-import { bookingView, reviewView, transcriptView } from "./views.js";
+import { bookingView, reviewView, staffTranscriptView } from "./views.js";
 
 export interface StaffRouteDeps {
   staffAccounts: readonly StaffAccount[];
@@ -245,7 +245,7 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   router.get("/api/staff/conversations/:id", (req, res) => {
     const conversation = deps.transcripts.getConversation(req.params.id);
     if (!conversation) throw new AppError("not_found", "No such conversation");
-    res.json(transcriptView(conversation));
+    res.json(staffTranscriptView(conversation, deps.bookings.listBySession(conversation.id)));
   });
 
   router.patch("/api/staff/conversations/:id", requireJson, json, (req, res) => {

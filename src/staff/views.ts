@@ -44,6 +44,15 @@ export function transcriptView(c: StoredConversation) {
   };
 }
 
+/**
+ * A transcript as staff read it (`GET /api/staff/conversations/:id`): the transcript, and the
+ * booking and call-back requests sent from that conversation, oldest first, with their contact
+ * details and status. Exports leave the requests out.
+ */
+export function staffTranscriptView(c: StoredConversation, bookings: Booking[]) {
+  return { ...transcriptView(c), bookings };
+}
+
 /** A booking with its status changes, oldest first. */
 export function bookingView(booking: Booking, history: BookingEvent[]) {
   return { ...booking, history };

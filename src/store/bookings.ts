@@ -15,6 +15,11 @@ export interface NewBooking {
   type: BookingType;
   /** The chat session the request came from, if any. */
   sessionId?: string | null;
+  /**
+   * The bot reply (a message of that session's conversation) whose handoff offered the form,
+   * if any. The caller checks that it is one; the database only that the message exists.
+   */
+  messageId?: string | null;
   name: string;
   email?: string | null;
   phone?: string | null;
@@ -28,6 +33,11 @@ export interface Booking {
   id: string;
   type: BookingType;
   sessionId: string | null;
+  /**
+   * The bot reply whose handoff offered the form; null without one, or once that
+   * conversation is deleted.
+   */
+  messageId: string | null;
   name: string;
   email: string | null;
   phone: string | null;
@@ -75,7 +85,7 @@ export interface BookingRepository {
    * The bookings `deleteByContact` would delete, with the same matching rules and errors.
    */
   findByContact(contact: { email?: string; phone?: string }): Booking[];
-  /** Bookings made from this chat session. */
+  /** Bookings made from this chat session, oldest first. */
   listBySession(sessionId: string): Booking[];
   /** Deletes one booking and its history. Returns false if there was none. */
   delete(id: string): boolean;
@@ -99,6 +109,7 @@ interface BookingRow {
   id: string;
   type: BookingType;
   session_id: string | null;
+  message_id: string | null;
   name: string;
   email: string | null;
   phone: string | null;
@@ -125,14 +136,15 @@ const MIN_PHONE_DIGITS = 7;
 const PHONE_MATCHES = `(phone_e164 = @e164
   OR (phone_digits = @digits AND (phone_e164 IS NULL OR @e164 IS NULL)))`;
 
-const COLUMNS = `id, type, session_id, name, email, phone, treatment, preferred_time, notes,
-  status, created_at`;
+const COLUMNS = `id, type, session_id, message_id, name, email, phone, treatment,
+  preferred_time, notes, status, created_at`;
 
 function toBooking(row: BookingRow): Booking {
   return {
     id: row.id,
     type: row.type,
     sessionId: row.session_id,
+    messageId: row.message_id,
     name: row.name,
     email: row.email,
     phone: row.phone,
@@ -168,6 +180,7 @@ export function createSqliteBookings(db: Database, deps: BookingStoreDeps = {}):
         id: string;
         type: BookingType;
         sessionId: string | null;
+        messageId: string | null;
         name: string;
         email: string | null;
         phone: string | null;
@@ -181,10 +194,10 @@ export function createSqliteBookings(db: Database, deps: BookingStoreDeps = {}):
       },
     ]
   >(
-    `INSERT INTO bookings (id, type, session_id, name, email, phone, phone_e164, phone_digits,
-       phone_region, treatment, preferred_time, notes, created_at)
-     VALUES (@id, @type, @sessionId, @name, @email, @phone, @phoneE164, @phoneDigits,
-       @phoneRegion, @treatment, @preferredTime, @notes, @createdAt)`,
+    `INSERT INTO bookings (id, type, session_id, message_id, name, email, phone, phone_e164,
+       phone_digits, phone_region, treatment, preferred_time, notes, created_at)
+     VALUES (@id, @type, @sessionId, @messageId, @name, @email, @phone, @phoneE164,
+       @phoneDigits, @phoneRegion, @treatment, @preferredTime, @notes, @createdAt)`,
   );
   const selectOne = db.prepare<[string], BookingRow>(
     `SELECT ${COLUMNS} FROM bookings WHERE id = ?`,
@@ -305,6 +318,7 @@ export function createSqliteBookings(db: Database, deps: BookingStoreDeps = {}):
         id,
         type: input.type,
         sessionId: input.sessionId ?? null,
+        messageId: input.messageId ?? null,
         name: input.name,
         email: input.email ?? null,
         phone: input.phone ?? null,

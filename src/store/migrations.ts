@@ -231,6 +231,20 @@ export const migrations: readonly Migration[] = [
       WHERE role = 'bot';
     `,
   },
+  {
+    // The bot reply whose handoff offered the form a booking or call-back request was sent
+    // from, so the widget can show that the request was sent (and not offer the form again)
+    // after a reload, and staff see the request in place in the transcript. NULL for requests
+    // sent without one, from before this step, or whose conversation was deleted since
+    // (retention deletes conversations but keeps the bookings). The widget's restore and the
+    // staff transcript read the bookings of one session, hence the index on session_id.
+    version: 9,
+    up: `
+      ALTER TABLE bookings ADD COLUMN message_id TEXT REFERENCES messages (id) ON DELETE SET NULL;
+      CREATE INDEX bookings_message ON bookings (message_id);
+      CREATE INDEX bookings_session ON bookings (session_id, created_at);
+    `,
+  },
 ];
 
 /**

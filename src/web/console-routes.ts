@@ -16,7 +16,7 @@ const CONSOLE_CACHE = "no-cache";
 
 /** The staff console's views (each has its URL): the shell is served, its script shows the view. */
 const STAFF_PAGES =
-  /^\/staff(?:\/(?:bookings|gaps|erasure|audit|conversations(?:\/[A-Za-z0-9_-]{1,100})?))?\/?$/;
+  /^\/staff(?:\/(?:gaps|erasure|audit|(?:bookings|conversations)(?:\/[A-Za-z0-9_-]{1,100})?))?\/?$/;
 
 /**
  * The staff and admin consoles: their HTML shells (`/staff`, `/staff/…`, `/admin`), scripts

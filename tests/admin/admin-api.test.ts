@@ -77,7 +77,12 @@ async function startAdminService(): Promise<AdminService> {
     chat: () => createChatService({ answerer: () => state.core.answerer, transcripts }),
     transcripts,
     bookings,
-    bookingService: createBookingService({ db, bookings, outbox: createSqliteOutbox(db) }),
+    bookingService: createBookingService({
+      db,
+      bookings,
+      transcripts,
+      outbox: createSqliteOutbox(db),
+    }),
     limiter: createVisitorRateLimiter(0),
     staffAccounts: [{ name: "alex", token: STAFF }],
     allowedOrigins: [],

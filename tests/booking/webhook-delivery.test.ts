@@ -18,6 +18,7 @@ import {
   type OutboxEntry,
   type OutboxRepository,
 } from "../../src/store/outbox.js";
+import { createSqliteTranscripts } from "../../src/store/transcripts.js";
 import { tempDir } from "../helpers/core-fixtures.js";
 
 const SECRET = "webhook-secret-for-tests";
@@ -99,7 +100,13 @@ async function clinicDatabase() {
     undo.push(() => closeDatabase(db));
     const outbox = createSqliteOutbox(db, { now });
     const bookings = createSqliteBookings(db);
-    return { db, outbox, bookings, service: createBookingService({ db, bookings, outbox }) };
+    const transcripts = createSqliteTranscripts(db);
+    return {
+      db,
+      outbox,
+      bookings,
+      service: createBookingService({ db, bookings, transcripts, outbox }),
+    };
   };
   return { file, open };
 }

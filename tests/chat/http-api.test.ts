@@ -295,6 +295,101 @@ describe("POST /api/bookings", () => {
     expect(stored.body.messages[0].text).toBe("does it hurt \ufffd?");
   });
 
+  it("remembers the reply whose form a request was sent from, and restores it without the visitor's details", async () => {
+    const offer = await postJson(`${service.url}/api/chat`, {
+      message: "I'd like to book a consultation",
+    });
+    expect(offer.body.handoff?.kind).toBe("booking");
+    const { sessionId, messageId } = offer.body;
+    const created = await postJson(`${service.url}/api/bookings`, {
+      type: "consultation",
+      sessionId,
+      messageId,
+      name: "Jane Doe",
+      email: "jane@example.com",
+      treatment: "Microneedling",
+      consent: true,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.any(String), messageId });
+
+    const restored = await getJson(`${service.url}/api/chat/${sessionId}`);
+    const [question, reply] = restored.body.messages;
+    expect(reply.id).toBe(messageId);
+    expect(reply.request).toEqual({ kind: "consultation", sentAt: expect.any(String) });
+    expect(Date.parse(reply.request.sentAt)).not.toBeNaN();
+    expect(question).not.toHaveProperty("request");
+    expect(JSON.stringify(restored.body)).not.toMatch(/Jane|jane@example\.com|Microneedling/);
+
+    const list = await getJson(`${service.url}/api/staff/bookings`, staff);
+    expect(list.body.items[0]).toMatchObject({ id: created.body.id, sessionId, messageId });
+  });
+
+  it("stores a request all the same, without the reply it names, when that reply did not offer it in this conversation", async () => {
+    const ask = (message: string) => postJson(`${service.url}/api/chat`, { message });
+    const booking = await ask("I'd like to book a consultation");
+    const clinician = await ask("I'm pregnant, can I have microneedling?");
+    const hello = await ask("hello");
+    expect([booking, clinician, hello].map((r) => r.body.handoff?.kind ?? null)).toEqual([
+      "booking",
+      "clinician",
+      null,
+    ]);
+    const question = (await getJson(`${service.url}/api/chat/${booking.body.sessionId}`)).body
+      .messages[0];
+    const base = { name: "Sam", phone: "+44 20 7946 0000", consent: true };
+    const named = [
+      // Another conversation's reply.
+      { type: "consultation", sessionId: hello.body.sessionId, messageId: booking.body.messageId },
+      // No conversation at all.
+      { type: "consultation", messageId: booking.body.messageId },
+      // The visitor's own message.
+      { type: "consultation", sessionId: booking.body.sessionId, messageId: question.id },
+      // A reply that offered the other form.
+      { type: "callback", sessionId: booking.body.sessionId, messageId: booking.body.messageId },
+      {
+        type: "consultation",
+        sessionId: clinician.body.sessionId,
+        messageId: clinician.body.messageId,
+      },
+      // A reply that offered none.
+      { type: "callback", sessionId: hello.body.sessionId, messageId: hello.body.messageId },
+      // No such message.
+      { type: "callback", sessionId: clinician.body.sessionId, messageId: "AAAAAAAAAAAAAAAA" },
+    ];
+    for (const body of named) {
+      const created = await postJson(`${service.url}/api/bookings`, { ...base, ...body });
+      expect(created.status, JSON.stringify(body)).toBe(201);
+      expect(created.body.messageId, JSON.stringify(body)).toBeNull();
+    }
+    for (const reply of [booking, clinician, hello]) {
+      const restored = await getJson(`${service.url}/api/chat/${reply.body.sessionId}`);
+      expect(restored.body.messages.filter((m: Json) => m.request)).toEqual([]);
+    }
+    const list = await getJson(`${service.url}/api/staff/bookings`, staff);
+    expect(list.body.items).toHaveLength(named.length);
+    expect(list.body.items.every((b: Json) => b.messageId === null)).toBe(true);
+
+    // The call-back form of the clinician handoff is that reply's own.
+    const callback = await postJson(`${service.url}/api/bookings`, {
+      ...base,
+      type: "callback",
+      sessionId: clinician.body.sessionId,
+      messageId: clinician.body.messageId,
+    });
+    expect(callback.body.messageId).toBe(clinician.body.messageId);
+    const restored = await getJson(`${service.url}/api/chat/${clinician.body.sessionId}`);
+    expect(restored.body.messages[1].request).toMatchObject({ kind: "callback" });
+
+    const malformed = await postJson(`${service.url}/api/bookings`, {
+      ...base,
+      sessionId: clinician.body.sessionId,
+      messageId: "not an id!",
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.fields.messageId).toBe("messageId is malformed");
+  });
+
   it("accepts a call-back request with a phone number only", async () => {
     const created = await postJson(`${service.url}/api/bookings`, {
       type: "callback",

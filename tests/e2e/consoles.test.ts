@@ -482,6 +482,80 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     ]);
   });
 
+  it("shows the requests sent from a conversation in its transcript, where they were sent, each linking to its page", async () => {
+    const offer = await ask(url, "I'd like to book a consultation");
+    expect(offer.handoff?.kind).toBe("booking");
+    await ask(url, "Thank you!", offer.sessionId);
+    const sent = await postJson(`${url}/api/bookings`, {
+      type: "consultation",
+      sessionId: offer.sessionId,
+      messageId: offer.messageId,
+      name: `Ada ${XSS}`,
+      email: "ada@example.com",
+      consent: true,
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body.messageId).toBe(offer.messageId);
+    const order = () =>
+      page
+        .locator(".messages > li")
+        .evaluateAll((items) => items.map((li) => li.getAttribute("data-request") ?? li.className));
+
+    // Sent without a reply's id (as every request before this release): after the last
+    // message sent before it.
+    await staffSignIn(`/staff/conversations/${seeded.acne}`);
+    await page.locator(".msg.request").waitFor();
+    expect(await order()).toEqual([
+      "msg visitor",
+      "msg bot",
+      "msg visitor",
+      "msg bot",
+      seeded.booking,
+    ]);
+    expect(await page.locator(".msg.request .request-head").textContent()).toMatch(
+      /^Booking request · (New|Contacted) · .+$/,
+    );
+
+    // Sent from the booking form of a reply: under that reply, not after what came later.
+    await page.goto(`${url}/staff/conversations/${offer.sessionId}`);
+    const block = page.locator(`.msg.request[data-request="${sent.body.id}"]`);
+    await block.waitFor();
+    expect(await order()).toEqual([
+      "msg visitor",
+      "msg bot",
+      sent.body.id,
+      "msg visitor",
+      "msg bot",
+    ]);
+    expect(await block.locator(".request-head").textContent()).toMatch(
+      /^Booking request · New · .+$/,
+    );
+    expect(await block.locator(".request-who").textContent()).toBe(
+      `From Ada ${XSS} (ada@example.com)`,
+    );
+    expect(await axeViolations(page)).toEqual([]);
+
+    await block.getByRole("link", { name: "Booking request" }).click();
+    await page.waitForURL(`${url}/staff/bookings/${sent.body.id}`);
+    const card = page.locator(`[data-booking="${sent.body.id}"]`);
+    await card.getByRole("heading", { name: `Ada ${XSS}` }).waitFor();
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Booking request");
+    // Its own URL: a reload (or a colleague's link) shows it again.
+    await page.reload();
+    await card.getByText("ada@example.com").waitFor();
+    await card.getByLabel("Status").selectOption("booked");
+    await card.getByRole("button", { name: "Update status" }).click();
+    await card.getByText("Status set to Booked.").waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByRole("link", { name: "Open the conversation" }).click();
+    await page.waitForURL(`${url}/staff/conversations/${offer.sessionId}`);
+    await expect
+      .poll(() => block.locator(".request-head").textContent())
+      .toMatch(/^Booking request · Booked · /);
+    expect(await page.evaluate(() => document.querySelectorAll("img").length)).toBe(0);
+  });
+
   // --- admin ------------------------------------------------------------------------------
 
   async function adminSignIn(): Promise<void> {

@@ -275,6 +275,45 @@ describe.skipIf(skip)("widget in Chromium", () => {
     );
   });
 
+  it("shows after a reload that the booking request was sent, instead of the form, and never offers that form again", async () => {
+    await newPage();
+    await page.goto(`${service.url}/`);
+    await open();
+    await ask("I'd like to book a consultation");
+    await page.getByLabel("Your name").fill("Ada Lovelace");
+    await page.getByLabel("Email").fill("ada@example.com");
+    await page.getByLabel(/I agree that .* may contact me/).check();
+    await page.getByRole("button", { name: "Send booking request" }).click();
+    await widget().locator(".confirmation").waitFor();
+
+    const sent = widget().locator(".handoff .confirmation");
+    const forms = widget().locator("form.request-form");
+    const SENT =
+      /^Your booking request was sent on .+\. Our team will contact you to confirm a time\.$/;
+    await page.reload();
+    await expect.poll(() => sent.allTextContents()).toEqual([expect.stringMatching(SENT)]);
+    expect(await forms.count()).toBe(0);
+    // What was sent, never who sent it.
+    expect(await widget().locator(".log").textContent()).not.toMatch(/Ada|ada@example/);
+
+    // No longer the last reply, and still not offering its form; a new request gets a new one.
+    await ask(QUESTION);
+    await page.reload();
+    await expect.poll(() => widget().locator(".visitor").count()).toBe(2);
+    await expect.poll(() => sent.allTextContents()).toEqual([expect.stringMatching(SENT)]);
+    expect(await forms.count()).toBe(0);
+    await ask("I'd like to book a consultation");
+    await expect.poll(() => forms.count()).toBe(1);
+    expect(await sent.count()).toBe(1);
+
+    // The service has the request with the reply it came from.
+    const { body } = await getJson(`${service.url}/api/staff/bookings`, {
+      authorization: `Bearer ${STAFF_TOKEN}`,
+    });
+    const stored = body.items.find((b: { name: string }) => b.name === "Ada Lovelace");
+    expect(stored.messageId).toEqual(expect.any(String));
+  });
+
   it("looks the same under host-page CSS that restyles every button and div", async () => {
     const measure = async (path: string) => {
       await newPage();

@@ -91,7 +91,7 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     chat: () => chat,
     transcripts,
     bookings,
-    bookingService: createBookingService({ db, bookings, outbox }),
+    bookingService: createBookingService({ db, bookings, transcripts, outbox }),
     limiter: createVisitorRateLimiter(options.rateLimitPerMin ?? 0),
     staffAccounts: TEST_STAFF_ACCOUNTS,
     allowedOrigins: options.allowedOrigins ?? [],

@@ -7,7 +7,7 @@ import {
   type TestService,
 } from "../helpers/service.js";
 import { steppingClock } from "../store/store-fixtures.js";
-import { bearer, call, signIn } from "./staff-fixtures.js";
+import { bearer, call, seedExchange, signIn } from "./staff-fixtures.js";
 
 let service: TestService;
 let cleanup: () => Promise<void>;
@@ -177,5 +177,62 @@ describe("PATCH /api/staff/bookings/:id and GET /api/staff/bookings/:id", () => 
     });
     expect(response.status).toBe(401);
     expect((await call(`${service.url}/api/staff/bookings/${id}`, "GET")).status).toBe(401);
+  });
+});
+
+describe("GET /api/staff/conversations/:id", () => {
+  const ID = "ltu4KTISk0ehY9u0j_YjtQ";
+
+  it("gives the requests sent from the conversation, oldest first, each with the reply it came from", async () => {
+    const offer = seedExchange(service, ID, "Can I book a peel?", {
+      kind: "booking",
+      answer: "Of course.",
+      citations: [],
+      grounded: false,
+      handoff: { kind: "booking", message: "Leave your details in the booking form." },
+    });
+    seedExchange(service, ID, "Thanks!", {}, 1);
+    const linked = await book({
+      sessionId: ID,
+      messageId: offer.botId,
+      name: "Jane <b>Doe</b>",
+      email: "jane@example.com",
+    });
+    const unlinked = await book({
+      type: "callback",
+      sessionId: ID,
+      name: "Jane",
+      phone: "07700 900123",
+    });
+    await book({ name: "Kim", email: "kim@example.com" });
+
+    const transcript = await call(`${service.url}/api/staff/conversations/${ID}`, "GET", {
+      headers: bearer,
+    });
+    expect(transcript.status).toBe(200);
+    expect(transcript.body.messages).toHaveLength(4);
+    expect(transcript.body.bookings).toEqual([
+      expect.objectContaining({
+        id: linked,
+        type: "consultation",
+        sessionId: ID,
+        messageId: offer.botId,
+        name: "Jane <b>Doe</b>",
+        email: "jane@example.com",
+        status: "new",
+      }),
+      expect.objectContaining({
+        id: unlinked,
+        type: "callback",
+        messageId: null,
+        phone: "07700 900123",
+      }),
+    ]);
+
+    // The export of transcripts stays as it was: requests are in the bookings view.
+    const exported = await call(`${service.url}/api/staff/export.jsonl`, "GET", {
+      headers: bearer,
+    });
+    expect(JSON.parse(exported.text.trim())).not.toHaveProperty("bookings");
   });
 });

@@ -39,6 +39,7 @@ describe("createSqliteBookings", () => {
       id,
       type: "consultation",
       sessionId: "s1",
+      messageId: null,
       name: "Jane Doe",
       email: "jane@example.com",
       phone: null,

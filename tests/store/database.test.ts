@@ -187,3 +187,43 @@ describe("migration 8: reply kinds", () => {
     db.close();
   });
 });
+
+describe("migration 9: the reply a request was sent from", () => {
+  it("links requests to a reply, keeps older ones unlinked, and unlinks them when the conversation goes", () => {
+    const db = new BetterSqlite3(":memory:");
+    db.pragma("foreign_keys = ON");
+    runMigrations(
+      db,
+      migrations.filter((m) => m.version < 9),
+    );
+    db.prepare(
+      `INSERT INTO bookings (id, type, session_id, name, created_at)
+       VALUES ('before', 'consultation', 'c', 'Jane', 't')`,
+    ).run();
+    runMigrations(db);
+    const book = (id: string, messageId: string) =>
+      db
+        .prepare(
+          `INSERT INTO bookings (id, type, session_id, message_id, name, created_at)
+           VALUES (?, 'consultation', 'c', ?, 'Jane', 't')`,
+        )
+        .run(id, messageId);
+    db.prepare("INSERT INTO conversations (id, started_at, last_at) VALUES ('c', 't', 't')").run();
+    db.prepare(
+      `INSERT INTO messages (id, conversation_id, seq, role, text, created_at, fts_rowid)
+       VALUES ('offer', 'c', 1, 'bot', 'Of course.', 't', 1)`,
+    ).run();
+    book("linked", "offer");
+    const linkOf = (id: string) =>
+      db.prepare("SELECT message_id FROM bookings WHERE id = ?").pluck().get(id);
+    expect(linkOf("before")).toBeNull();
+    expect(linkOf("linked")).toBe("offer");
+    // Only a stored message can be named.
+    expect(() => book("dangling", "nowhere")).toThrow(/FOREIGN KEY/);
+    // Retention and erasure delete conversations; the requests stay, without the link.
+    db.prepare("DELETE FROM conversations WHERE id = 'c'").run();
+    expect(linkOf("linked")).toBeNull();
+    expect(db.prepare("SELECT count(*) FROM bookings").pluck().get()).toBe(2);
+    db.close();
+  });
+});

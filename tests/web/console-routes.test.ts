@@ -34,6 +34,7 @@ describe("console pages", () => {
     ["/staff", "staff"],
     ["/staff/", "staff"],
     ["/staff/bookings", "staff"],
+    ["/staff/bookings/0b7c5a1e-9d7f-4f2a-8c1e-2f9a7d3b6e10", "staff"],
     ["/staff/gaps", "staff"],
     ["/staff/erasure", "staff"],
     ["/staff/audit", "staff"],

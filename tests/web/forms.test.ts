@@ -80,6 +80,14 @@ describe("checkRequest and requestBody", () => {
       consent: true,
     });
   });
+
+  it("names the reply that offered the form, with its conversation only", () => {
+    expect(requestBody("callback", VALUES, "S".repeat(22), "m1")).toMatchObject({
+      sessionId: "S".repeat(22),
+      messageId: "m1",
+    });
+    expect(requestBody("callback", VALUES, undefined, "m1")).not.toHaveProperty("messageId");
+  });
 });
 
 describe("request form", () => {

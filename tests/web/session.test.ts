@@ -5,19 +5,29 @@ import { memoryStorage, SESSION } from "./fakes.js";
 const SERVER = "https://chat.clinic.example";
 
 describe("session store", () => {
-  it("keeps the session id, ratings and sent forms across page views", () => {
+  it("keeps the session id and ratings across page views", () => {
     const storage = memoryStorage();
     const first = createSessionStore(storage, SERVER);
     expect(first.sessionId()).toBeUndefined();
     first.setSessionId(SESSION);
     first.setRating("m1", "up");
-    first.markFormSent("m2");
 
     const next = createSessionStore(storage, SERVER);
     expect(next.sessionId()).toBe(SESSION);
     expect(next.rating("m1")).toBe("up");
-    expect(next.formSent("m2")).toBe(true);
-    expect(next.formSent("m1")).toBe(false);
+    expect(next.rating("m2")).toBeUndefined();
+  });
+
+  it("reads an entry of an earlier version, which also listed the forms sent", () => {
+    const raw = JSON.stringify({ sessionId: SESSION, ratings: { m1: "down" }, sent: ["m2"] });
+    const storage = memoryStorage({ [`clinic-chat:v1:${SERVER}`]: raw });
+    const store = createSessionStore(storage, SERVER);
+    expect(store.sessionId()).toBe(SESSION);
+    expect(store.rating("m1")).toBe("down");
+    store.setRating("m3", "up");
+    expect(JSON.parse(storage.data.get(`clinic-chat:v1:${SERVER}`) ?? "{}")).not.toHaveProperty(
+      "sent",
+    );
   });
 
   it("keeps one entry per service", () => {

@@ -10,6 +10,7 @@ import type {
   TriageRequest,
 } from "../../web/staff/api.js";
 import type { Handoff } from "../../src/answer/types.js";
+import { formatDateTime } from "../../web/console/format.js";
 import { startStaffConsole } from "../../web/staff/app.js";
 import type { LiveHandlers } from "../../web/staff/live.js";
 import type { BookingFilters } from "../../web/staff/routes.js";
@@ -24,6 +25,7 @@ const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, valu
 
 const TRANSCRIPT: Transcript = {
   id: ID,
+  bookings: [],
   startedAt: AT,
   lastAt: AT,
   reviewed: false,
@@ -294,6 +296,139 @@ describe("staff console in the DOM", () => {
     }
   });
 
+  it("shows each request sent from the conversation in place, with its status and a link to it, as text", async () => {
+    const [visitor, answer] = TRANSCRIPT.messages as [TranscriptMessage, TranscriptMessage];
+    const at = (minute: number) => `2026-03-01T10:${String(minute).padStart(2, "0")}:00.000Z`;
+    const offer: TranscriptMessage = {
+      ...answer,
+      id: "b2",
+      kind: "booking",
+      text: "Of course.",
+      citations: [],
+      grounded: false,
+      handoff: { kind: "booking", message: "Leave your details in the booking form." },
+      source: "extractive",
+      createdAt: at(5),
+    };
+    const messages = [
+      visitor,
+      answer,
+      { ...visitor, id: "v2", text: "Can I book?", createdAt: at(4) },
+      offer,
+      { ...visitor, id: "v3", text: "Thanks", createdAt: at(10) },
+      { ...answer, id: "b3", createdAt: at(10) },
+    ];
+    const request = (id: string, overrides: Partial<Booking>): Booking => ({
+      id,
+      type: "callback",
+      sessionId: ID,
+      messageId: null,
+      name: "Kim",
+      email: null,
+      phone: "07700 900123",
+      treatment: null,
+      preferredTime: null,
+      notes: null,
+      status: "new",
+      createdAt: at(7),
+      ...overrides,
+    });
+    const bookings = [
+      // Sent from the offer's form, after the rest of the conversation.
+      request("linked", {
+        type: "consultation",
+        messageId: "b2",
+        name: `Jane ${XSS}`,
+        email: "jane@example.com",
+        phone: null,
+        status: "contacted",
+        createdAt: at(20),
+      }),
+      // Sent without a reply's id (before requests named one): after the message before it.
+      request("unlinked", {}),
+      request("first", { createdAt: "2026-03-01T09:00:00.000Z" }),
+    ];
+    history.replaceState(null, "", `/staff/conversations/${ID}`);
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    const api = fakeApi(calls, [], {
+      conversation: () => ok({ ...TRANSCRIPT, messages, bookings }),
+      booking: (id) => {
+        calls.push(`booking ${id}`);
+        const booking = bookings.find((b) => b.id === id) as Booking;
+        return ok({ ...booking, history: [] });
+      },
+    });
+    startStaffConsole({ root, api, persistent, connect });
+    await flush();
+    await flush();
+
+    const items = [...root.querySelectorAll(".messages > li")] as HTMLElement[];
+    expect(items.map((li) => li.dataset.request ?? li.className)).toEqual([
+      "first",
+      "msg visitor",
+      "msg bot",
+      "msg visitor",
+      "msg bot",
+      "unlinked",
+      "linked",
+      "msg visitor",
+      "msg bot",
+    ]);
+    const block = root.querySelector('[data-request="linked"]') as HTMLElement;
+    const head = block.querySelector(".request-head") as HTMLElement;
+    expect(head.textContent).toBe(`Booking request · Contacted · ${formatDateTime(at(20))}`);
+    expect(head.querySelector("time")?.getAttribute("datetime")).toBe(at(20));
+    expect(head.querySelector(".badge")?.className).toBe("badge status-contacted");
+    const link = head.querySelector("a") as HTMLAnchorElement;
+    expect(link.getAttribute("href")).toBe("/staff/bookings/linked");
+    expect(block.querySelector(".request-who")?.textContent).toBe(
+      `From Jane ${XSS} (jane@example.com)`,
+    );
+    expect(root.querySelector('[data-request="unlinked"] .request-head')?.textContent).toMatch(
+      /^Call-back request · New · /,
+    );
+    expect(root.querySelectorAll("img, script")).toHaveLength(0);
+
+    // The link's page shows that request. (A console of its own: the earlier tests' consoles
+    // hear Back and Forward too, and their APIs have no bookings.)
+    history.replaceState(null, "", link.getAttribute("href"));
+    root.replaceChildren();
+    startStaffConsole({ root, api, persistent, connect });
+    await flush();
+    await flush();
+    expect(calls).toContain("booking linked");
+    expect(root.querySelector("h1")?.textContent).toBe("Booking request");
+    const card = root.querySelector('.booking[data-booking="linked"]') as HTMLElement;
+    expect(card.querySelector("h2")?.textContent).toBe(`Jane ${XSS}`);
+    expect(card.querySelector('a[href^="mailto:"]')?.textContent).toBe("jane@example.com");
+    expect(root.querySelector(".back-link")?.getAttribute("href")).toBe("/staff/bookings");
+    const nav = [...root.querySelectorAll(".sections a")].find((a) => a.textContent === "Bookings");
+    expect(nav?.getAttribute("aria-current")).toBe("page");
+    expect(root.querySelectorAll("img, script")).toHaveLength(0);
+  });
+
+  it("says so when a linked request no longer exists", async () => {
+    history.replaceState(null, "", "/staff/bookings/gone");
+    const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
+    const api = fakeApi(calls, [], {
+      booking: () =>
+        Promise.resolve({
+          ok: false as const,
+          status: 404,
+          code: "not_found",
+          message: "No such booking",
+        }),
+    });
+    startStaffConsole({ root, api, persistent, connect });
+    await flush();
+    await flush();
+    expect(root.querySelector(".page .message")?.textContent).toBe(
+      "This request no longer exists: it may have been erased, or closed and removed by retention.",
+    );
+    // Not the list: one request was asked for.
+    expect(calls).not.toContain("bookings");
+  });
+
   it("files a visitor question under a chosen section, and marks one unanswerable", async () => {
     history.replaceState(null, "", `/staff/conversations/${ID}`);
     const persistent = memoryStorage({ "staff-console:session-until": FUTURE });
@@ -365,6 +500,7 @@ describe("staff console in the DOM", () => {
       id,
       type: "callback",
       sessionId: null,
+      messageId: null,
       name,
       email: null,
       phone: "07700 900123",

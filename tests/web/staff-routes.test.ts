@@ -40,6 +40,10 @@ describe("staff console URLs", () => {
     ["true flags", { view: "conversations", filters: { grounded: true, reviewed: true } }],
     ["an open transcript", { view: "conversations", filters: { q: "acne" }, open: ID }],
     ["bookings", { view: "bookings", filters: { status: "contacted", type: "callback" } }],
+    [
+      "one booking",
+      { view: "bookings", filters: {}, open: "0b7c5a1e-9d7f-4f2a-8c1e-2f9a7d3b6e10" },
+    ],
     ["gaps", { view: "gaps", from: "2026-01-01", to: "2026-01-31" }],
     ["erasure", { view: "erasure", sessionId: ID }],
     ["the audit log", { view: "audit" }],
@@ -91,6 +95,7 @@ describe("staff console URLs", () => {
     });
     expect(parseRoute("/staff/erasure", "?sessionId=not%20an%20id")).toEqual({ view: "erasure" });
     expect(parseRoute("/staff/conversations/<script>", "")).toEqual({ view: "not-found" });
+    expect(parseRoute("/staff/bookings/<script>", "")).toEqual({ view: "not-found" });
     expect(parseRoute("/staff/settings", "")).toEqual({ view: "not-found" });
   });
 

@@ -2,9 +2,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RestoredMessage } from "../../web/widget/api.js";
+import { createApi, type RestoredMessage } from "../../web/widget/api.js";
 import { DEFAULTS, type WidgetConfig } from "../../web/widget/config.js";
-import { TEXT } from "../../web/widget/messages.js";
+import { formatSentAt, requestSentText, TEXT } from "../../web/widget/messages.js";
 import { type MountedWidget, mountWidget } from "../../web/widget/view.js";
 import { CITATION, done, fakeApi, FakeSocket, flush, memoryStorage, SESSION } from "./fakes.js";
 
@@ -226,6 +226,8 @@ describe("widget", () => {
     expect(w.api.calls.find((c) => c.name === "booking")?.body).toEqual({
       type: "callback",
       sessionId: SESSION,
+      // The reply that offered the form: the service remembers that it was sent from it.
+      messageId: "m1",
       name: "Sam",
       phone: "+44 20 7946 0000",
       consent: true,
@@ -280,6 +282,112 @@ describe("widget", () => {
     expect(w.$$(".suggestions")).toHaveLength(0);
     expect(w.$$(".handoff form")).toHaveLength(1);
     expect(w.button("Helpful")?.getAttribute("aria-pressed")).toBe("true");
+  });
+});
+
+describe("widget after a reload, with requests sent", () => {
+  const SENT_AT = "2026-03-03T10:02:00.000Z";
+  const messages: RestoredMessage[] = [
+    { id: "v1", role: "visitor", text: "Book me in", citations: [], handoff: null },
+    {
+      id: "b1",
+      role: "bot",
+      text: "Of course.",
+      citations: [],
+      handoff: {
+        kind: "booking",
+        message: "Leave your details in the booking form.",
+        bookingUrl: "https://clinic.example/book",
+      },
+      request: { kind: "consultation", sentAt: SENT_AT },
+    },
+    { id: "v2", role: "visitor", text: "I'm pregnant, is it safe?", citations: [], handoff: null },
+    {
+      id: "b2",
+      role: "bot",
+      text: "That needs a clinician.",
+      citations: [],
+      handoff: { kind: "clinician", message: "Please contact the clinic." },
+      request: { kind: "callback", sentAt: SENT_AT },
+    },
+  ];
+
+  async function reload(restored: RestoredMessage[]) {
+    const storage = memoryStorage({
+      [`clinic-chat:v1:${CONFIG.server}`]: JSON.stringify({ sessionId: SESSION, ratings: {} }),
+    });
+    const api = fakeApi({ conversation: () => Promise.resolve({ ok: true, value: restored }) });
+    const w = mount({ storage, api });
+    w.button("Open chat")?.click();
+    await flush();
+    await flush();
+    return w;
+  }
+
+  it("shows in each handoff card when its request was sent, instead of the form, and no form again", async () => {
+    const w = await reload(messages);
+    const [booking, callback] = w.$$(".handoff");
+    const when = formatSentAt(SENT_AT);
+    expect(booking?.querySelector(".confirmation")?.textContent).toBe(
+      `Your booking request was sent on ${when}. Our team will contact you to confirm a time.`,
+    );
+    expect(callback?.querySelector(".confirmation")?.textContent).toBe(
+      `Your call-back request was sent on ${when}. A member of our team will get back to you soon.`,
+    );
+    // What was sent, never who sent it: the service does not give the details back.
+    expect(w.$$("form.request-form")).toHaveLength(0);
+    expect(w.button("Request a call back")).toBeUndefined();
+    expect(w.button("Send booking request")).toBeUndefined();
+    // The rest of the cards stays: the clinic's contact details, the booking page.
+    expect(callback?.textContent).toContain("+44 20 7946 0000");
+    expect(w.$$("a").some((a) => a.textContent === "Book online")).toBe(true);
+    // Nothing is announced: it is the conversation as it was.
+    expect(w.$$(".confirmation[role]")).toHaveLength(0);
+  });
+
+  it("still offers the form of the last reply when nothing was sent from it", async () => {
+    const unsent = messages.map((m) => {
+      const copy = { ...m };
+      delete copy.request;
+      return copy;
+    });
+    const w = await reload(unsent);
+    expect(w.$$(".confirmation")).toHaveLength(0);
+    expect(w.button("Request a call back")).toBeTruthy();
+  });
+
+  it("reads a reply's request from the restore, and ignores one it cannot read", async () => {
+    const bot = (id: string, request: unknown) => ({
+      id,
+      role: "bot",
+      text: "Of course.",
+      citations: [],
+      handoff: { kind: "booking", message: "Leave your details." },
+      request,
+    });
+    const body = {
+      sessionId: SESSION,
+      messages: [
+        { id: "v1", role: "visitor", text: "Hi", citations: [], handoff: null, request: {} },
+        bot("b1", { kind: "consultation", sentAt: SENT_AT, name: "Jane" }),
+        bot("b2", { kind: "haircut", sentAt: SENT_AT }),
+        bot("b3", { kind: "callback", sentAt: "yesterday" }),
+        bot("b4", "sent"),
+      ],
+    };
+    const api = createApi(CONFIG.server, () =>
+      Promise.resolve(new Response(JSON.stringify(body), { status: 200 })),
+    );
+    const result = await api.conversation(SESSION);
+    if (!result.ok) throw new Error(result.code);
+    expect(result.value.map((m) => m.request)).toEqual([
+      undefined,
+      { kind: "consultation", sentAt: SENT_AT },
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(requestSentText("callback", SENT_AT)).toMatch(/^Your call-back request was sent on /);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { GapReport } from "../../src/staff/gaps.js";
 import type { SectionChoice } from "../../src/staff/triage.js";
-import type { bookingView, reviewView, transcriptView } from "../../src/staff/views.js";
+import type { bookingView, reviewView, staffTranscriptView } from "../../src/staff/views.js";
 import type { AuditEntry } from "../../src/store/audit-log.js";
 import type { Booking, BookingStatus } from "../../src/store/bookings.js";
 import type { Page } from "../../src/store/cursor.js";
@@ -16,7 +16,7 @@ import type {
 import type { Http, Result } from "../console/http.js";
 import { type BookingFilters, type ConversationFilters, conversationsApiPath } from "./routes.js";
 
-export type Transcript = ReturnType<typeof transcriptView>;
+export type Transcript = ReturnType<typeof staffTranscriptView>;
 export type TranscriptMessage = Transcript["messages"][number];
 export type Review = ReturnType<typeof reviewView>;
 export type BookingWithHistory = ReturnType<typeof bookingView>;

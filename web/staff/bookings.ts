@@ -3,7 +3,8 @@
  * with its contact details, a status to change (new, contacted, booked, closed) and the history
  * of who changed it when. A request that arrives live (`booking:new`) and fits the filters is
  * added at the top without rebuilding the list: the filters, the cards already shown (an open
- * history, a status being chosen, focus) and the reading position stay as they were.
+ * history, a status being chosen, focus) and the reading position stay as they were. One
+ * request also has a page of its own (`/staff/bookings/:id`), which transcripts link to.
  */
 import { formatDateTime, plural } from "../console/format.js";
 import { field, h, isBusy, messageArea, select, setBusy, uid } from "../console/ui.js";
@@ -11,7 +12,7 @@ import type { Booking, BookingStatus, BookingWithHistory } from "./api.js";
 import type { LiveEvent, StaffContext, View } from "./context.js";
 import { BOOKING_STATUSES, routeHref, type StaffRoute } from "./routes.js";
 
-const STATUS_LABEL: Record<BookingStatus, string> = {
+export const STATUS_LABEL: Record<BookingStatus, string> = {
   new: "New",
   contacted: "Contacted",
   booked: "Booked",
@@ -19,6 +20,12 @@ const STATUS_LABEL: Record<BookingStatus, string> = {
 };
 
 const TYPE_LABEL = { consultation: "Consultation", callback: "Call-back" } as const;
+
+/** What a request is called in running text ("Booking request · New · …"). */
+export const REQUEST_LABEL = {
+  consultation: "Booking request",
+  callback: "Call-back request",
+} as const;
 
 function historyList(history: BookingWithHistory["history"]): HTMLElement {
   if (history.length === 0) return h("p", { class: "muted" }, "No status changes yet.");
@@ -143,10 +150,55 @@ function bookingCard(ctx: StaffContext, booking: Booking): HTMLElement {
   );
 }
 
+/** One request on a page of its own, with a way back to the list. */
+function bookingPage(ctx: StaffContext, id: string): View {
+  ctx.notices.seen({ key: id });
+  const heading = h("h1", { tabindex: -1 }, "Request");
+  const body = h("div", {}, h("p", { class: "muted" }, "Loading…"));
+  let closed = false;
+  void ctx.api.booking(id).then((result) => {
+    if (closed) return;
+    if (!result.ok) {
+      body.replaceChildren(
+        h(
+          "p",
+          { class: "message", "data-tone": "error" },
+          result.status === 404
+            ? "This request no longer exists: it may have been erased, or closed and removed by retention."
+            : result.message,
+        ),
+      );
+      return;
+    }
+    heading.textContent = REQUEST_LABEL[result.value.type];
+    body.replaceChildren(
+      h("ol", { class: "cards", "aria-label": "Request" }, bookingCard(ctx, result.value)),
+    );
+  });
+  return {
+    element: h(
+      "section",
+      { class: "page" },
+      h(
+        "a",
+        { class: "back-link always", href: routeHref({ view: "bookings", filters: {} }) },
+        "← All bookings and call-backs",
+      ),
+      heading,
+      body,
+    ),
+    heading,
+    destroy() {
+      closed = true;
+    },
+  };
+}
+
 export function bookingsView(
   ctx: StaffContext,
   route: Extract<StaffRoute, { view: "bookings" }>,
 ): View {
+  if (route.open) return bookingPage(ctx, route.open);
   ctx.notices.seen({ bookings: true });
   const heading = h("h1", { tabindex: -1 }, "Bookings and call-backs");
   let closed = false;

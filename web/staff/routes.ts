@@ -6,6 +6,7 @@
  *   /staff?q=peel&grounded=false              conversations, filtered
  *   /staff/conversations/:id?q=peel           one transcript, beside the same list
  *   /staff/bookings?status=new&type=callback  bookings and call-back requests
+ *   /staff/bookings/:id                       one request
  *   /staff/gaps?from=2026-03-01&to=2026-03-31 content gaps of a period
  *   /staff/erasure?sessionId=…                delete on request
  *   /staff/audit                              the audit log (paged with "Load more")
@@ -33,7 +34,7 @@ export interface BookingFilters {
 
 export type StaffRoute =
   | { view: "conversations"; filters: ConversationFilters; open?: string }
-  | { view: "bookings"; filters: BookingFilters }
+  | { view: "bookings"; filters: BookingFilters; open?: string }
   | { view: "gaps"; from?: string; to?: string }
   | { view: "erasure"; sessionId?: string }
   | { view: "audit" }
@@ -49,6 +50,8 @@ const MAX_QUERY = 200;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Conversation ids are the visitor's session id (base64url). */
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,100}$/;
+/** Booking ids are UUIDs; the console's pages take any id of these characters. */
+const BOOKING_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** A real calendar day as YYYY-MM-DD, or undefined. */
 export function validDay(value: string | null | undefined): string | undefined {
@@ -140,6 +143,11 @@ export function parseRoute(pathname: string, search: string): StaffRoute {
     const id = open;
     return { view: "conversations", filters: parseFilters(params), open: id };
   }
+  const booking = new RegExp(`^${BASE}/bookings/([^/]+)$`).exec(path)?.[1];
+  if (booking !== undefined) {
+    if (!BOOKING_ID.test(booking)) return { view: "not-found" };
+    return { view: "bookings", filters: {}, open: booking };
+  }
   if (path === `${BASE}/bookings`) {
     const status = oneOf(BOOKING_STATUSES, params.get("status"));
     const type = oneOf(BOOKING_TYPES, params.get("type"));
@@ -172,6 +180,7 @@ export function routeHref(route: StaffRoute): string {
       return withQuery(path, filterQuery(route.filters));
     }
     case "bookings": {
+      if (route.open) return `${BASE}/bookings/${encodeURIComponent(route.open)}`;
       const params = new URLSearchParams();
       if (route.filters.status) params.set("status", route.filters.status);
       if (route.filters.type) params.set("type", route.filters.type);

@@ -3,19 +3,23 @@
  * numbered citations with the cited passages, what kind of reply it was, how it was written
  * (extractive, llm or fallback, with tokens), how long it took and the visitor's feedback.
  * Beside each visitor question, "File under section…" (into the question bank) and "Mark
- * unanswerable" (a confirmed content gap). Then "mark reviewed" and a staff note.
+ * unanswerable" (a confirmed content gap). Each booking or call-back request sent from the
+ * conversation is shown in place, with its status and a link to it. Then "mark reviewed" and a
+ * staff note.
  */
 import type { Citation, ReplyKind } from "../../src/answer/types.js";
 import { formatDateTime, formatMs } from "../console/format.js";
 import { h, isBusy, messageArea, setBusy, uid } from "../console/ui.js";
 import { citationHref, sourceLabel, splitAnswer } from "../widget/citations.js";
 import type {
+  Booking,
   QuestionTriage,
   Review,
   SectionChoice,
   Transcript,
   TranscriptMessage,
 } from "./api.js";
+import { REQUEST_LABEL, STATUS_LABEL } from "./bookings.js";
 import type { StaffContext } from "./context.js";
 import { routeHref } from "./routes.js";
 
@@ -318,6 +322,56 @@ function renderMessage(
   );
 }
 
+/**
+ * Where each request goes: under the bot reply whose form it was sent from, or (sent without
+ * one, or from before requests named it) after the last message sent before it, or before the
+ * first message. Returns message id (or "" for "before the first") -> its requests, oldest first.
+ */
+export function placeRequests(
+  messages: readonly TranscriptMessage[],
+  bookings: readonly Booking[],
+): Map<string, Booking[]> {
+  const ids = new Set(messages.map((m) => m.id));
+  const placed = new Map<string, Booking[]>();
+  const sorted = [...bookings].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const booking of sorted) {
+    let at = booking.messageId !== null && ids.has(booking.messageId) ? booking.messageId : "";
+    if (!at) {
+      // Timestamps are ISO-8601 in UTC, so they compare as text.
+      for (const m of messages) if (m.createdAt <= booking.createdAt) at = m.id;
+    }
+    placed.set(at, [...(placed.get(at) ?? []), booking]);
+  }
+  return placed;
+}
+
+/** "Booking request · New · 3 Mar 2026, 10:02", linking to the request, and who sent it. */
+function requestBlock(booking: Booking): HTMLElement {
+  const contact = [booking.email, booking.phone].filter((v): v is string => Boolean(v));
+  return h(
+    "li",
+    { class: "msg request", "data-request": booking.id },
+    h(
+      "p",
+      { class: "request-head" },
+      h(
+        "a",
+        { href: routeHref({ view: "bookings", filters: {}, open: booking.id }) },
+        REQUEST_LABEL[booking.type],
+      ),
+      " · ",
+      h("span", { class: `badge status-${booking.status}` }, STATUS_LABEL[booking.status]),
+      " · ",
+      h("time", { datetime: booking.createdAt }, formatDateTime(booking.createdAt)),
+    ),
+    h(
+      "p",
+      { class: "request-who muted small" },
+      `From ${booking.name}${contact.length > 0 ? ` (${contact.join(", ")})` : ""}`,
+    ),
+  );
+}
+
 export interface TranscriptPane {
   element: HTMLElement;
   heading: HTMLElement;
@@ -373,6 +427,8 @@ export function transcriptPane(
 
   function render(transcript: Transcript): void {
     const questions = transcript.messages.filter((m) => m.role === "visitor").length;
+    const requests = placeRequests(transcript.messages, transcript.bookings);
+    const after = (id: string) => (requests.get(id) ?? []).map(requestBlock);
     body.append(
       h(
         "p",
@@ -385,9 +441,11 @@ export function transcriptPane(
       h(
         "ol",
         { class: "messages" },
-        ...transcript.messages.map((m) =>
+        ...after(""),
+        ...transcript.messages.flatMap((m) => [
           renderMessage(m, (visitor) => triagePanel(ctx, transcript.id, visitor, sections)),
-        ),
+          ...after(m.id),
+        ]),
       ),
       h(
         "p",

@@ -4,8 +4,11 @@
  * something polite.
  */
 import type { Citation, Handoff } from "../../src/answer/types.js";
+import type { SentRequest } from "../../src/booking/booking-service.js";
 import type { PublicClinicProfile } from "../../src/web/static-routes.js";
 import type { Rating } from "./session.js";
+
+export type { SentRequest };
 
 export type ApiResult<T> =
   | { ok: true; value: T }
@@ -19,11 +22,15 @@ export interface RestoredMessage {
   handoff: Handoff | null;
   /** A visitor message's client message id, when it was sent with one. */
   clientMessageId?: string;
+  /** A bot reply's: the request sent from its form, if one was (no contact details). */
+  request?: SentRequest;
 }
 
 export interface BookingBody {
   type: "consultation" | "callback";
   sessionId?: string;
+  /** The bot reply whose handoff offered the form. */
+  messageId?: string;
   name: string;
   email?: string;
   phone?: string;
@@ -49,11 +56,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
+function toRequest(value: unknown): SentRequest | undefined {
+  if (!isObject(value)) return undefined;
+  const { kind, sentAt } = value;
+  if (kind !== "consultation" && kind !== "callback") return undefined;
+  if (typeof sentAt !== "string" || Number.isNaN(Date.parse(sentAt))) return undefined;
+  return { kind, sentAt };
+}
+
 function toMessage(value: unknown): RestoredMessage | undefined {
   if (!isObject(value)) return undefined;
   const { id, role, text, citations, handoff, clientMessageId } = value;
   if (typeof id !== "string" || typeof text !== "string") return undefined;
   if (role !== "visitor" && role !== "bot") return undefined;
+  const request = role === "bot" ? toRequest(value.request) : undefined;
   return {
     id,
     role,
@@ -61,6 +77,7 @@ function toMessage(value: unknown): RestoredMessage | undefined {
     citations: Array.isArray(citations) ? (citations as Citation[]) : [],
     handoff: isObject(handoff) ? (handoff as unknown as Handoff) : null,
     ...(typeof clientMessageId === "string" ? { clientMessageId } : {}),
+    ...(request ? { request } : {}),
   };
 }
 

@@ -11,7 +11,7 @@
  */
 import type { Citation, Handoff } from "../../src/answer/types.js";
 import type { ChatDone, ErrorBody } from "../../src/chat/events.js";
-import type { RestoredMessage, WidgetApi } from "./api.js";
+import type { RestoredMessage, SentRequest, WidgetApi } from "./api.js";
 import { politeError, TEXT } from "./messages.js";
 import type { PendingMessage, SessionStore } from "./session.js";
 import type { WidgetSocket } from "./socket.js";
@@ -34,6 +34,11 @@ export interface BotEntry {
   handoff: Handoff | null;
   /** True for replies loaded from the server rather than streamed in this page view. */
   restored: boolean;
+  /**
+   * The request sent from this reply's form: as the server restored it, or as sent in this
+   * page view. Its form is never offered again.
+   */
+  request?: SentRequest;
 }
 
 export interface NoticeEntry {
@@ -206,6 +211,7 @@ export function createChatController(deps: ChatControllerDeps): ChatController {
           citations: message.citations,
           handoff: message.handoff,
           restored: true,
+          ...(message.request ? { request: message.request } : {}),
         };
   }
 

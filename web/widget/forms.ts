@@ -115,11 +115,15 @@ export function checkRequest(values: RequestValues): FieldErrors["byField"] {
   return errors;
 }
 
-/** The request body for the values (blank optional fields left out). */
+/**
+ * The request body for the values (blank optional fields left out). `messageId`: the bot
+ * reply whose handoff offered the form, sent with the conversation it belongs to.
+ */
 export function requestBody(
   kind: RequestKind,
   values: RequestValues,
   sessionId: string | undefined,
+  messageId?: string,
 ): BookingBody {
   const optional = (key: "email" | "phone" | "treatment" | "preferredTime") => {
     const value = values[key].trim();
@@ -130,6 +134,7 @@ export function requestBody(
   return {
     type: kind,
     ...(sessionId ? { sessionId } : {}),
+    ...(sessionId && messageId ? { messageId } : {}),
     name: values.name.trim(),
     ...optional("email"),
     ...optional("phone"),

@@ -29,8 +29,29 @@ export const TEXT = {
   bookOnline: "Book online",
   callMe: "Request a call back",
   contactHeading: "Contact the clinic",
-  formSentBefore: "You've already sent this request.",
 } as const;
+
+/** "3 Mar 2026, 10:02" in the visitor's locale and time zone. */
+export function formatSentAt(iso: string, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(iso),
+  );
+}
+
+/**
+ * What a handoff card says, instead of its form, once a request was sent from it: shown after
+ * a reload (the service remembers it), never with the visitor's details.
+ */
+export function requestSentText(
+  kind: "consultation" | "callback",
+  sentAt: string,
+  locale?: string,
+): string {
+  const when = formatSentAt(sentAt, locale);
+  return kind === "consultation"
+    ? `Your booking request was sent on ${when}. Our team will contact you to confirm a time.`
+    : `Your call-back request was sent on ${when}. A member of our team will get back to you soon.`;
+}
 
 /** A polite sentence for an error code from the service (or `network`/`timeout` locally). */
 export function politeError(code: string): string {

@@ -1,7 +1,7 @@
 /**
  * What the widget remembers in the visitor's browser: the conversation's session id (in
- * `localStorage`, so it survives reloads and other pages of the site), the ratings given, the
- * forms already sent, and the messages sent but not answered yet (to send again, with the same
+ * `localStorage`, so it survives reloads and other pages of the site), the ratings given, and
+ * the messages sent but not answered yet (to send again, with the same
  * id, after a dropped connection, a restart of the service or a reload). Storage that is missing, full or blocked (private modes, strict cookie
  * settings) degrades to memory for this page view, never to an error.
  */
@@ -26,8 +26,6 @@ export interface PendingMessage {
 interface Saved {
   sessionId?: string;
   ratings: Record<string, Rating>;
-  /** Message ids whose booking or call-back form was sent. */
-  sent: string[];
   pending: PendingMessage[];
 }
 
@@ -38,8 +36,6 @@ export interface SessionStore {
   clear(): void;
   rating(messageId: string): Rating | undefined;
   setRating(messageId: string, rating: Rating): void;
-  formSent(messageId: string): boolean;
-  markFormSent(messageId: string): void;
   /** Messages sent and not answered yet, oldest first. They outlive `clear` and new sessions. */
   pending(): PendingMessage[];
   /** Adds or replaces (same id) a pending message. */
@@ -50,7 +46,7 @@ export interface SessionStore {
 /** The part of the Web Storage API the widget uses. */
 export type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
-/** Keeps at most this many ratings and sent forms, so the entry stays small. */
+/** Keeps at most this many ratings, so the entry stays small. */
 const MAX_REMEMBERED = 100;
 /** And at most this many unanswered messages (the view sends one at a time). */
 const MAX_PENDING = 10;
@@ -71,7 +67,7 @@ function isPending(value: unknown): value is PendingMessage {
 }
 
 function parse(raw: string | null): Saved {
-  const empty: Saved = { ratings: {}, sent: [], pending: [] };
+  const empty: Saved = { ratings: {}, pending: [] };
   if (!raw) return empty;
   try {
     const value: unknown = JSON.parse(raw);
@@ -87,8 +83,9 @@ function parse(raw: string | null): Saved {
       ...(typeof v.sessionId === "string" && SESSION_ID.test(v.sessionId)
         ? { sessionId: v.sessionId }
         : {}),
+      // Entries of earlier versions also list the forms sent (`sent`): the service knows those
+      // now (the conversation's restore says so), and the list is dropped at the next save.
       ratings,
-      sent: Array.isArray(v.sent) ? v.sent.filter((id) => typeof id === "string") : [],
       pending: Array.isArray(v.pending) ? v.pending.filter(isPending).slice(-MAX_PENDING) : [],
     };
   } catch {
@@ -124,23 +121,17 @@ export function createSessionStore(storage: StorageLike | undefined, server: str
     sessionId: () => memory.sessionId,
     setSessionId(id) {
       if (!SESSION_ID.test(id) || id === memory.sessionId) return;
-      memory = { sessionId: id, ratings: {}, sent: [], pending: memory.pending };
+      memory = { sessionId: id, ratings: {}, pending: memory.pending };
       save();
     },
     clear() {
-      memory = { ratings: {}, sent: [], pending: memory.pending };
+      memory = { ratings: {}, pending: memory.pending };
       save();
     },
     rating: (messageId) => memory.ratings[messageId],
     setRating(messageId, rating) {
       const kept = Object.entries({ ...memory.ratings, [messageId]: rating });
       memory.ratings = Object.fromEntries(kept.slice(-MAX_REMEMBERED));
-      save();
-    },
-    formSent: (messageId) => memory.sent.includes(messageId),
-    markFormSent(messageId) {
-      if (!memory.sent.includes(messageId))
-        memory.sent = [...memory.sent, messageId].slice(-MAX_REMEMBERED);
       save();
     },
     pending: () => memory.pending.map((p) => ({ ...p })),

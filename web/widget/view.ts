@@ -15,7 +15,7 @@ import { citationHref, renderAnswer, renderSources, renderStreaming } from "./ci
 import type { WidgetConfig } from "./config.js";
 import { h, icon, uid } from "./dom.js";
 import { createRequestForm, privacyLink, requestBody, type RequestKind } from "./forms.js";
-import { TEXT } from "./messages.js";
+import { requestSentText, TEXT } from "./messages.js";
 import { createSessionStore, type Rating, type StorageLike } from "./session.js";
 import { connectSocket, type WidgetSocket } from "./socket.js";
 import { STYLES } from "./styles.js";
@@ -346,9 +346,12 @@ export function mountWidget(options: MountOptions): MountedWidget {
     return row;
   }
 
-  /** The last reply's handoff stays actionable after a reload; older ones show their text only. */
+  /**
+   * The last reply's handoff stays actionable after a reload; older ones show their text only,
+   * and one whose request was sent shows that instead.
+   */
   function isInteractive(entry: BotEntry): boolean {
-    if (!entry.messageId || session.formSent(entry.messageId)) return false;
+    if (!entry.messageId || entry.request) return false;
     if (!entry.restored) return true;
     const bots = controller.entries().filter((e) => e.kind === "bot");
     return bots[bots.length - 1] === entry;
@@ -359,9 +362,23 @@ export function mountWidget(options: MountOptions): MountedWidget {
       kind,
       clinicName: clinic?.name,
       privacyUrl: clinic?.privacyNoticeUrl && citationHref(clinic.privacyNoticeUrl, server),
-      submit: (values) => api.booking(requestBody(kind, values, session.sessionId())),
-      onSent: () => entry.messageId && session.markFormSent(entry.messageId),
+      submit: (values) =>
+        api.booking(requestBody(kind, values, session.sessionId(), entry.messageId)),
+      // The form shows its own confirmation; after a reload the service tells it was sent.
+      onSent: () => {
+        entry.request = { kind, sentAt: new Date().toISOString() };
+      },
     });
+  }
+
+  /** A restored reply's request, in place of the form it was sent from. */
+  function sentConfirmation(entry: BotEntry): HTMLElement | null {
+    if (!entry.request) return null;
+    return h(
+      "p",
+      { class: "confirmation sent" },
+      requestSentText(entry.request.kind, entry.request.sentAt),
+    );
   }
 
   function contactDetails(profile: PublicClinicProfile): HTMLElement {
@@ -409,7 +426,9 @@ export function mountWidget(options: MountOptions): MountedWidget {
           ),
         );
       }
-      if (interactive) {
+      const sent = sentConfirmation(entry);
+      if (sent) card.appendChild(sent);
+      else if (interactive) {
         const place = h("div", {});
         card.appendChild(place);
         // The form names the clinic in its consent line, so it waits briefly for the profile.
@@ -428,7 +447,9 @@ export function mountWidget(options: MountOptions): MountedWidget {
     const contact = h("div", {});
     card.appendChild(contact);
     whenClinic((profile) => contact.replaceChildren(contactDetails(profile)));
-    if (interactive) {
+    const sent = sentConfirmation(entry);
+    if (sent) card.appendChild(sent);
+    else if (interactive) {
       const formPlace = h("div", { id: uid("callback") });
       const toggle = h(
         "button",
