@@ -33,6 +33,7 @@ import { createSqliteOutbox } from "./store/outbox.js";
 import { createSqliteTranscripts } from "./store/transcripts.js";
 import { createRetention } from "./staff/retention.js";
 import { createStaffConsole } from "./staff/staff-console.js";
+import { explainQuestion } from "./admin/try-question.js";
 
 /** How long a shutdown waits for replies in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
       corpusDir: config.corpusDir,
       clinicProfilePath: config.clinicProfilePath,
       index: () => state.core?.index,
+      explain: (question: string) => state.core && explainQuestion(state.core, question),
       reindexer,
       questions,
       // Drafting questions uses the generative mode's model settings, with its own client.

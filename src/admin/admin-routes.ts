@@ -19,6 +19,8 @@ import { parseWith, sendError } from "../http/errors.js";
 import type { SearchIndex } from "../index/search-index.js";
 import { deleteDocument, listDocuments, MAX_DOCUMENT_BYTES, putDocument } from "./documents.js";
 import type { Reindexer } from "./reindexer.js";
+import type { QuestionExplanation } from "./try-question.js";
+import { MAX_MESSAGE_CHARS } from "../chat/schemas.js";
 import { glossarySchema, loadGlossary, saveGlossary } from "../content/glossary.js";
 
 export interface AdminRouteDeps {
@@ -36,6 +38,8 @@ export interface AdminRouteDeps {
   drafting?: { model: BaseChatModel; timeoutMs: number } | undefined;
   /** Wrong tokens per client address, shared with the staff API and sockets. */
   authFailures: FailureLimiter;
+  /** "Try a question": the answer with the index in service, and why (undefined: not ready). */
+  explain?: (question: string) => Promise<QuestionExplanation> | undefined;
 }
 
 /**
@@ -126,6 +130,11 @@ const bookingExamplesBody = bookingExamplesSchema.superRefine((examples, ctx) =>
 });
 
 const draftBody = z.strictObject({});
+
+/** A question to try, as a visitor could send it (the chat's own limit). */
+const tryBody = z.strictObject({
+  question: z.string().trim().min(1, "Write a question to try").max(MAX_MESSAGE_CHARS),
+});
 
 /** `If-Match: "<version>"` (or a bare version); undefined when the header is absent. */
 function ifMatch(req: Request): string | undefined {
@@ -299,6 +308,14 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const examples: BookingExamples = parseWith(bookingExamplesBody, req.body);
     await saveBookingExamples(deps.corpusDir, examples);
     res.json({ requests: examples.requests.length, notRequests: examples.notRequests.length });
+  });
+
+  router.post("/api/admin/try", json, async (req, res) => {
+    requireJsonBody(req, "Send the question as JSON { question }");
+    const { question } = parseWith(tryBody, req.body);
+    const explained = deps.explain?.(question);
+    if (!explained) throw new AppError("index_missing", "The answerer is not ready yet");
+    res.json(await explained);
   });
 
   router.post("/api/admin/reindex", (_req, res) => {

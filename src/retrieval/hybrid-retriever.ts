@@ -234,7 +234,14 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
       candidates,
       judgement: best && vetoed(decision.judge, best.features) ? "none" : judge(confidence),
       confidence,
-      words: words.map((w) => ({ stem: w.stem, weight: w.weight })),
+      words: words.map((w) => ({
+        stem: w.stem,
+        weight: w.weight,
+        word: w.word,
+        origin: w.origin,
+        terms: w.terms,
+        known: matcher.known(w),
+      })),
     };
   }
 

@@ -18,6 +18,8 @@ export interface QuestionWord {
   rarity: number;
   /** Stem sets, each of which also counts as this word (from the glossary). */
   alternatives: string[][];
+  /** The glossary terms those stand for, as written ("hyperpigmentation"). */
+  terms: string[];
   /** From the question itself, or from the earlier question a follow-up refers to. */
   origin: "question" | "context";
 }
@@ -72,7 +74,11 @@ export function createWordMatcher(
   const repairs = new LRUCache<string, string>({ max: 5000 });
   const stemList = (text: string) => contentWords(text).map(stem);
   const phrases = glossary.terms.flatMap((entry) =>
-    entry.also.map((phrase) => ({ phrase: stemList(phrase), term: stemList(entry.term) })),
+    entry.also.map((phrase) => ({
+      phrase: stemList(phrase),
+      term: stemList(entry.term),
+      text: entry.term,
+    })),
   );
 
   /** The corpus word a misspelt word stands for ("microneedlin"), or the word itself. */
@@ -117,9 +123,8 @@ export function createWordMatcher(
     stems.forEach((s, i) => {
       const word = typed[i] as string;
       const r = rarity(word);
-      const alternatives = phrases
-        .filter((p) => p.phrase.includes(s) && containsRun(stems, p.phrase))
-        .map((p) => p.term);
+      const standing = phrases.filter((p) => p.phrase.includes(s) && containsRun(stems, p.phrase));
+      const alternatives = standing.map((p) => p.term);
       const scale = origin === "context" ? CONTEXT_WEIGHT : 1;
       out.push({
         stem: s,
@@ -127,6 +132,7 @@ export function createWordMatcher(
         rarity: r,
         weight: scale * Math.max(0.5, r - RARITY_FLOOR) * specificity(s),
         alternatives,
+        terms: [...new Set(standing.map((p) => p.text))],
         origin,
       });
     });

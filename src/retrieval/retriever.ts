@@ -91,7 +91,21 @@ export interface Evidence {
   /** The judge's probability for the best-ranked candidate. */
   confidence: number;
   /** The question's telling words (stems), with their weights, for composing the answer. */
-  words: { stem: string; weight: number }[];
+  words: EvidenceWord[];
+}
+
+/** A telling word of the question, and (for explaining an answer) where it came from. */
+export interface EvidenceWord {
+  stem: string;
+  weight: number;
+  /** As the visitor typed it. */
+  word?: string;
+  /** From the question itself, or from the earlier question a follow-up refers to. */
+  origin?: "question" | "context";
+  /** Glossary terms a lay phrase with this word stands for. */
+  terms?: string[];
+  /** Whether any text of the corpus has it (or a term it stands for). */
+  known?: boolean;
 }
 
 export interface RetrievalQuery {

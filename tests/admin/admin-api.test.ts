@@ -29,6 +29,7 @@ import { createSqliteReindexJobs } from "../../src/store/reindex-jobs.js";
 import { createSqliteTranscripts } from "../../src/store/transcripts.js";
 import { copyCorpus, tempDir, testConfig } from "../helpers/core-fixtures.js";
 import { getJson, type Json, postJson } from "../helpers/service.js";
+import { explainQuestion } from "../../src/admin/try-question.js";
 
 const ADMIN = "admin-token-for-tests-0123456789";
 const STAFF = "staff-token-for-tests-0123456789";
@@ -94,6 +95,7 @@ async function startAdminService(): Promise<AdminService> {
       corpusDir,
       clinicProfilePath: path.join(corpusDir, "clinic.json"),
       index: () => state.core.index,
+      explain: (question: string) => explainQuestion(state.core, question),
       reindexer,
       questions: createQuestionBankStore({
         corpusDir,
@@ -319,6 +321,52 @@ describe("documents", () => {
     expect(
       (await request(`${service.url}/api/admin/documents/chemical-peels`, "DELETE")).status,
     ).toBe(404);
+  });
+});
+
+describe("try a question", () => {
+  it("gives the answer, the words with the glossary terms they stood for, the passages and the decision", async () => {
+    const { status, body } = await request(`${service.url}/api/admin/try`, "POST", {
+      question: "can microneedling fade dark marks?",
+    });
+    expect(status).toBe(200);
+    expect(body.reply.kind).toBe("answer");
+    expect(body.decision).toMatchObject({ judgement: "answer", vetoed: false });
+    expect(body.decision.confidence).toBeGreaterThanOrEqual(body.decision.threshold);
+    const dark = body.words.find((w: { word: string }) => w.word === "dark");
+    expect(dark).toMatchObject({ terms: ["hyperpigmentation"], known: true });
+    expect(body.passages[0]).toMatchObject({ section: body.reply.citations[0].section });
+    expect(body.passages[0].rank).toBeGreaterThanOrEqual(body.passages[1].rank);
+
+    const off = await request(`${service.url}/api/admin/try`, "POST", {
+      question: "what is the capital of Australia?",
+    });
+    expect(off.body.reply.kind).toBe("no-answer");
+    expect(off.body.decision.judgement).toBe("none");
+    expect(
+      off.body.words
+        .filter((w: { known: boolean }) => !w.known)
+        .map((w: { word: string }) => w.word),
+    ).toEqual(expect.arrayContaining(["australia"]));
+  });
+
+  it("refuses an empty or oversized question, a staff token and a body that is not JSON", async () => {
+    const empty = await request(`${service.url}/api/admin/try`, "POST", { question: "  " });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.fields).toEqual({ question: "Write a question to try" });
+    const long = await request(`${service.url}/api/admin/try`, "POST", {
+      question: "a".repeat(2001),
+    });
+    expect(long.status).toBe(400);
+    const staff = await request(
+      `${service.url}/api/admin/try`,
+      "POST",
+      { question: "hi" },
+      {
+        authorization: `Bearer ${STAFF}`,
+      },
+    );
+    expect(staff.status).toBe(403);
   });
 });
 

@@ -667,6 +667,11 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     expect(progress.at(-1)).toMatch(
       /^Done: 4 documents, \d+ passages \(\d+ embedded, \d+ reused\)/,
     );
+    // No going back and forth ("Starting… → Waiting to start… → Starting…"): once the line
+    // has moved on from a label, that label never comes back.
+    const stages = progress.map((line) => line.replace(/: \d+ of \d+…$/, "…"));
+    const runs = stages.filter((stage, i) => stage !== stages[i - 1]);
+    expect(new Set(runs).size, JSON.stringify(runs)).toBe(runs.length);
     await expect.poll(() => row.textContent()).not.toContain("Not indexed");
     await expect.poll(() => page.locator(".stats").textContent()).toContain("Documents4");
     await page.getByText("Past re-index jobs").click();
@@ -770,6 +775,26 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
 
     await page.getByRole("button", { name: "Re-index" }).click();
     await page.locator('.job-line[data-state="done"]').waitFor({ timeout: 30_000 });
+    // The card no longer asks for a re-index, and says the answers use the term.
+    await expect
+      .poll(() => page.locator(".glossary .message").textContent())
+      .toBe("Saved 1 term. In use in answers since the re-index.");
+    await expect
+      .poll(() => page.locator(".glossary .hint").last().textContent())
+      .toBe("1 term. The answers use them.");
+    // "Try a question" shows what the term did: the lay word stood for the article's term.
+    const tryCard = page.locator("form.try-question");
+    await tryCard.getByLabel("Question").fill(question);
+    await tryCard.getByRole("button", { name: "Try it" }).click();
+    await tryCard.locator(".try-result").waitFor();
+    expect(await tryCard.locator(".try-words").textContent()).toContain(
+      "blotchmarks → melasma (glossary)",
+    );
+    expect(await tryCard.locator(".try-kind").textContent()).toBe("Answered from the articles");
+    expect(await tryCard.locator(".try-passages tbody tr").first().textContent()).toContain(
+      "Treating Acne Scars and Sun Spots",
+    );
+    expect(await axeViolations(page)).toEqual([]);
     const reply = await ask(url, question);
     expect(reply.grounded).toBe(true);
     expect(reply.citations[0].section).toBe("Treating Acne Scars and Sun Spots");

@@ -251,7 +251,7 @@ describe.skipIf(skip)("the admin console's question bank and booking examples in
     await page.getByRole("button", { name: "Save examples" }).click();
     await expect
       .poll(() => card.locator(".message").textContent())
-      .toBe("Saved 2 booking requests and 1 other message. Re-index to use them.");
+      .toBe("Saved 2 booking requests and 1 other message. Re-index to use them in answers.");
     const saved = await getJson(`${url}/api/admin/booking-examples`, adminAuth);
     expect(saved.body.examples).toEqual({
       sample: false,

@@ -193,6 +193,7 @@ function fakeApi(calls: Calls, overrides: Partial<AdminApi> = {}): AdminApi {
     index: unused,
     put: unused,
     remove: unused,
+    tryQuestion: unused,
     reindex: unused,
     job: unused,
     glossary: unused,
@@ -493,7 +494,7 @@ describe("the booking examples card", () => {
       { sample: false, requests: ["book me in", XSS], notRequests: ["how do I cancel?"] },
     ]);
     expect(card.querySelector(".message")?.textContent).toBe(
-      "Saved 2 booking requests and 1 other message. Re-index to use them.",
+      "Saved 2 booking requests and 1 other message. Re-index to use them in answers.",
     );
   });
 });

@@ -7,10 +7,18 @@ import type { ReindexJob } from "../../src/admin/reindexer.js";
 import type { BookingExamples } from "../../src/content/booking-examples.js";
 import type { QuestionBank } from "../../src/content/question-bank.js";
 import type { DraftSummary } from "../../src/content/suggest-questions.js";
+import type { QuestionExplanation } from "../../src/admin/try-question.js";
 import type { Http, Result } from "../console/http.js";
 import type { GlossaryTerm } from "./glossary.js";
 
-export type { BookingExamples, DocumentListing, DraftSummary, QuestionBank, ReindexJob };
+export type {
+  BookingExamples,
+  DocumentListing,
+  DraftSummary,
+  QuestionBank,
+  QuestionExplanation,
+  ReindexJob,
+};
 
 /** A section of the articles, as the question bank's GET lists them. */
 export interface BankSection {
@@ -101,6 +109,7 @@ export interface AdminApi {
   putBookingExamples(
     examples: BookingExamples,
   ): Promise<Result<{ requests: number; notRequests: number }>>;
+  tryQuestion(question: string): Promise<Result<QuestionExplanation>>;
 }
 
 export function createAdminApi(http: Http): AdminApi {
@@ -133,5 +142,6 @@ export function createAdminApi(http: Http): AdminApi {
     bookingExamples: () => http.request("GET", "/api/admin/booking-examples"),
     putBookingExamples: (examples) =>
       http.request("PUT", "/api/admin/booking-examples", { json: examples }),
+    tryQuestion: (question) => http.request("POST", "/api/admin/try", { json: { question } }),
   };
 }

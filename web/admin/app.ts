@@ -27,7 +27,7 @@ import {
 import { bookingExamplesCard } from "./booking-examples-card.js";
 import { type AdminLive, type AdminLiveHandlers, connectAdminLive } from "./live.js";
 import { glossaryToText, parseGlossaryText } from "./glossary.js";
-import { describeJob, isFinished, jobState, supersedes } from "./progress.js";
+import { describeJob, isFinished, jobState, QUEUED_LABEL, supersedes } from "./progress.js";
 import { questionBankCard } from "./question-bank-card.js";
 import {
   ACCEPT,
@@ -37,6 +37,13 @@ import {
   docIdFromName,
   docIdFromTitle,
 } from "./upload.js";
+import {
+  announceReindexed,
+  onReindexed,
+  showSavedUntilReindex,
+  showUntilReindex,
+} from "./reindex-hint.js";
+import { tryQuestionCard } from "./try-question-card.js";
 
 export interface AdminConsoleOptions {
   root: HTMLElement;
@@ -367,6 +374,7 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
     if (isFinished(job)) {
       clearTimeout(pollTimer);
       announce(describeJob(job).label);
+      if (job.state === "done") announceReindexed();
       void refresh();
     }
   }
@@ -381,7 +389,8 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
   reindexButton.addEventListener("click", async () => {
     if (isBusy(reindexButton)) return;
     setBusy(reindexButton, true, "Re-indexing…");
-    jobLine.textContent = "Starting…";
+    // As the queued job will say, so the line does not go back and forth.
+    jobLine.textContent = QUEUED_LABEL;
     jobLine.dataset.state = "queued";
     const result = await api.reindex();
     if (!result.ok) {
@@ -525,7 +534,11 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
     const result = await api.remove(docId);
     setBusy(button, false);
     if (!result.ok) return documentsMessage.show(result.message, "error");
-    documentsMessage.show(`Deleted "${title}". Re-index to take it out of the answers.`, "success");
+    showUntilReindex(
+      documentsMessage,
+      `Deleted "${title}". Re-index to take it out of the answers.`,
+      `Deleted "${title}". It is out of the answers since the re-index.`,
+    );
     await refresh();
     // The row is gone: keep focus in the documents section.
     (documentsSection.querySelector("h2") as HTMLElement | null)?.focus();
@@ -545,6 +558,7 @@ function createConsoleView(api: AdminApi, initial: IndexInfo, signOut: () => voi
     glossary,
     questionBankCard(api),
     bookingExamplesCard(api),
+    tryQuestionCard(api),
   );
 
   renderStats();
@@ -628,6 +642,15 @@ function glossaryCard(api: AdminApi): HTMLElement {
     status.textContent = `${plural(info.terms, "term")}.${used}${info.sample ? " These are sample terms: review them for your clinic." : ""}`;
   };
 
+  // After a re-index the answers use the saved terms: say so.
+  onReindexed(() => {
+    void api.glossary().then((result) => {
+      if (!result.ok) return;
+      const { glossary, inService } = result.value;
+      describe({ terms: glossary.terms.length, inService, sample: glossary.sample });
+    });
+  });
+
   void api.glossary().then((result) => {
     if (!result.ok) return message.show(result.message, "error");
     const { glossary, problem, inService } = result.value;
@@ -656,10 +679,7 @@ function glossaryCard(api: AdminApi): HTMLElement {
     if (info.ok) {
       describe({ terms: result.value.terms, inService: info.value.inService, sample: false });
     }
-    message.show(
-      `Saved ${plural(result.value.terms, "term")}. Re-index to use them in answers.`,
-      "success",
-    );
+    showSavedUntilReindex(message, `Saved ${plural(result.value.terms, "term")}.`);
   });
   return form;
 }
@@ -755,7 +775,7 @@ function uploadForms(api: AdminApi, onSaved: () => Promise<void>) {
     fileForm.reset();
     fileIdEdited = false;
     describeId(fileId, fileIdNote);
-    fileMessage.show(savedMessage(result.value), "success");
+    showSavedUntilReindex(fileMessage, savedMessage(result.value), "it");
     await onSaved();
   });
 
@@ -847,7 +867,7 @@ function uploadForms(api: AdminApi, onSaved: () => Promise<void>) {
     markdownForm.reset();
     markdownIdEdited = false;
     describeId(markdownId, markdownIdNote);
-    markdownMessage.show(savedMessage(result.value), "success");
+    showSavedUntilReindex(markdownMessage, savedMessage(result.value), "it");
     await onSaved();
   });
 
@@ -882,7 +902,7 @@ function uploadForms(api: AdminApi, onSaved: () => Promise<void>) {
 }
 
 function savedMessage(saved: { file: string; created: boolean }): string {
-  return `${saved.created ? "Added" : "Replaced"} ${saved.file}. Re-index to use it in answers.`;
+  return `${saved.created ? "Added" : "Replaced"} ${saved.file}.`;
 }
 
 function confirmReplace(title: string): Promise<boolean> {

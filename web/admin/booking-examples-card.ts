@@ -7,6 +7,7 @@ import { plural } from "../console/format.js";
 import { field, h, isBusy, messageArea, setBusy } from "../console/ui.js";
 import type { AdminApi, BookingExamples } from "./api.js";
 import { type ExampleList, parseExamples, placeExampleError } from "./booking-examples.js";
+import { showSavedUntilReindex } from "./reindex-hint.js";
 
 export function bookingExamplesCard(api: AdminApi): HTMLElement {
   let loaded: BookingExamples | undefined;
@@ -95,9 +96,9 @@ export function bookingExamplesCard(api: AdminApi): HTMLElement {
       return message.show(result.message, "error");
     }
     describe(parsed.examples, false);
-    message.show(
-      `Saved ${plural(result.value.requests, "booking request")} and ${plural(result.value.notRequests, "other message")}. Re-index to use them.`,
-      "success",
+    showSavedUntilReindex(
+      message,
+      `Saved ${plural(result.value.requests, "booking request")} and ${plural(result.value.notRequests, "other message")}.`,
     );
   });
   return form;

@@ -18,10 +18,13 @@ export interface JobView {
   failed: boolean;
 }
 
+/** A job accepted and not running yet; also what the line says the moment one is asked for. */
+export const QUEUED_LABEL = "Waiting to start…";
+
 export function describeJob(job: ReindexJob): JobView {
   switch (job.state) {
     case "queued":
-      return { label: "Waiting to start…", finished: false, failed: false };
+      return { label: QUEUED_LABEL, finished: false, failed: false };
     case "running": {
       const { phase, done, total } = job.progress;
       const name = phase ? (PHASE[phase] ?? phase) : "Starting";

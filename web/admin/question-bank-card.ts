@@ -26,6 +26,7 @@ import {
   textToQuestions,
   unansweredErrorLine,
 } from "./question-bank.js";
+import { showSavedUntilReindex } from "./reindex-hint.js";
 
 /** One section's controls. */
 interface SectionView {
@@ -389,10 +390,10 @@ export function questionBankCard(api: AdminApi): HTMLElement {
     dirty = false;
     unsaved.hidden = true;
     describe();
-    message.show(
+    showSavedUntilReindex(
+      message,
       `Saved ${plural(result.value.questions, "question")} for ${plural(result.value.sections, "section")}` +
-        `${result.value.unanswered > 0 ? ` and ${plural(result.value.unanswered, "question")} the articles do not answer` : ""}. Re-index to use them in answers.`,
-      "success",
+        `${result.value.unanswered > 0 ? ` and ${plural(result.value.unanswered, "question")} the articles do not answer` : ""}.`,
     );
   });
 

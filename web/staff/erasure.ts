@@ -11,12 +11,17 @@ import type { StaffRoute } from "./routes.js";
 /** What the request will delete, in words, for the confirmation. */
 export function erasureSummary(request: ErasureRequest): string {
   const parts: string[] = [];
-  if (request.sessionId) parts.push(`the conversation ${request.sessionId}`);
+  if (request.sessionId) {
+    parts.push(`the conversation ${request.sessionId} with any request sent from it`);
+  }
   if (request.email) parts.push(`every booking with the email address ${request.email}`);
   if (request.phone) parts.push(`every booking with the phone number ${request.phone}`);
   const list =
     parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "");
-  return `This permanently deletes ${list}, with the conversations those bookings came from. It cannot be undone.`;
+  // Only bookings found by their contact details bring conversations of their own.
+  const cascade =
+    request.email || request.phone ? ", with the conversations those bookings came from" : "";
+  return `This permanently deletes ${list}${cascade}. It cannot be undone.`;
 }
 
 export function erasureView(
