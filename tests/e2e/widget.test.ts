@@ -422,6 +422,155 @@ describe.skipIf(skip)("widget in Chromium", () => {
     expect(scrollWidth).toBeLessThanOrEqual(375);
   });
 
+  it("gives every field a 16px font and every control a hit area of 24px or more on a 390x844 phone", async () => {
+    await newPage({ width: 390, height: 844 });
+    await page.goto(`${service.url}/`);
+    await open();
+    await ask(QUESTION);
+    await ask("I'd like to book a consultation");
+    await widget().locator("form.request-form").waitFor();
+    await ask("I'm pregnant, can I have microneedling?");
+    await page.getByRole("button", { name: "Request a call back" }).click();
+    await expect.poll(() => widget().locator("form.request-form").count()).toBe(2);
+    await widget().locator(".notice a.privacy").waitFor();
+
+    const measured = await page.evaluate(() => {
+      const root = document.querySelector("clinic-chat-widget")?.shadowRoot as ShadowRoot;
+      const visible = (el: Element) => el.getClientRects().length > 0;
+      const fields = [...root.querySelectorAll("input, textarea, select")]
+        .filter(visible)
+        .map((el) => ({
+          field: `${el.tagName.toLowerCase()}[name=${el.getAttribute("name")}]`,
+          fontSize: parseFloat(getComputedStyle(el).fontSize),
+        }));
+      const selector = "a[href], button, input, textarea, select, [tabindex]:not([tabindex='-1'])";
+      const targets = [...root.querySelectorAll<HTMLElement>(selector)].filter(visible);
+      // What of each can be hit: the conversation scrolls, and hides what is scrolled away.
+      const log = (root.querySelector(".log") as HTMLElement).getBoundingClientRect();
+      const shown = (el: HTMLElement) => {
+        const box = el.getBoundingClientRect();
+        if (el.matches(".log") || !el.closest(".log")) return box;
+        const top = Math.max(box.top, log.top);
+        const bottom = Math.min(box.bottom, log.bottom);
+        return new DOMRect(box.x, top, box.width, Math.max(0, bottom - top));
+      };
+      const boxes = new Map(targets.map((el) => [el, el.getBoundingClientRect()]));
+      const hit = new Map(targets.map((el) => [el, shown(el)]));
+      const name = (el: HTMLElement) =>
+        `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ""} ` +
+        (el.getAttribute("aria-label") ?? el.getAttribute("name") ?? el.textContent?.trim());
+      const overlap = (a: DOMRect, b: DOMRect) =>
+        a.left < b.right - 0.5 &&
+        b.left < a.right - 0.5 &&
+        a.top < b.bottom - 0.5 &&
+        b.top < a.bottom - 0.5;
+      return {
+        fields,
+        targets: targets.map((el) => {
+          const box = boxes.get(el) as DOMRect;
+          return {
+            kind: `${el.tagName.toLowerCase()}.${el.className}`,
+            name: name(el).slice(0, 40),
+            width: Math.round(box.width * 10) / 10,
+            height: Math.round(box.height * 10) / 10,
+            // Another target (not one inside it, or around it) covering part of this one.
+            overlaps: targets
+              .filter(
+                (other) =>
+                  other !== el &&
+                  !other.contains(el) &&
+                  !el.contains(other) &&
+                  overlap(hit.get(el) as DOMRect, hit.get(other) as DOMRect),
+              )
+              .map(name),
+          };
+        }),
+      };
+    });
+
+    // The composer's box and both forms' fields, checkboxes included.
+    expect(measured.fields.length).toBeGreaterThanOrEqual(11);
+    expect(measured.fields.filter((f) => f.fontSize < 16)).toEqual([]);
+    const kinds = new Set(measured.targets.map((t) => t.kind));
+    for (const kind of ["a.cite", "a.source", "a.privacy", "button.icon-button", "button."])
+      expect(kinds).toContain(kind);
+    // 44x44, or WCAG 2.5.8's minimum: 24x24 and clear of every other target.
+    const large = (t: { width: number; height: number }) => t.width >= 44 && t.height >= 44;
+    const tooSmall = measured.targets.filter(
+      (t) => t.overlaps.length > 0 || (!large(t) && (t.width < 24 || t.height < 24)),
+    );
+    expect(tooSmall).toEqual([]);
+    // The buttons the issue named (close, thumbs) are the full 44x44.
+    const buttons = measured.targets.filter(
+      (t) => t.kind === "button.icon-button" || t.kind === "button.",
+    );
+    expect(buttons.filter((t) => !large(t))).toEqual([]);
+  });
+
+  it("tabs from Send to the launcher and back, and shows the conversation's focus ring on all four sides", async () => {
+    await newPage();
+    await page.goto(`${service.url}/`);
+    await open();
+    await ask(QUESTION);
+    const send = page.getByRole("button", { name: "Send", exact: true });
+    const close = page.getByRole("button", { name: "Close chat" });
+    await send.focus();
+    await page.keyboard.press("Tab");
+    // The launcher (now "Close chat") follows the panel, rather than the top of the page.
+    const launcherNow = widget().locator(".launcher");
+    expect(await isFocused(launcherNow)).toBe(true);
+    expect(await launcherNow.getAttribute("aria-label")).toBe("Close chat");
+    await page.keyboard.press("Shift+Tab");
+    expect(await isFocused(send)).toBe(true);
+
+    // Into the conversation from the header, as a keyboard user gets there.
+    await close.first().focus();
+    const log = widget().locator(".log");
+    for (let i = 0; i < 5 && !(await isFocused(log)); i++) await page.keyboard.press("Tab");
+    expect(await isFocused(log)).toBe(true);
+    const ring = await log.evaluate((element) => {
+      const s = getComputedStyle(element);
+      const box = element.getBoundingClientRect();
+      const panel = (element.closest(".panel") as HTMLElement).getBoundingClientRect();
+      const width = parseFloat(s.outlineWidth);
+      const offset = parseFloat(s.outlineOffset);
+      // The ring's outer edge, which the panel (overflow: hidden) must not cut off.
+      const grow = width + offset;
+      return {
+        focusVisible: element.matches(":focus-visible"),
+        style: s.outlineStyle,
+        width,
+        offset,
+        inside:
+          box.left - grow >= panel.left &&
+          box.right + grow <= panel.right &&
+          box.top - grow >= panel.top &&
+          box.bottom + grow <= panel.bottom,
+      };
+    });
+    expect(ring).toMatchObject({ focusVisible: true, style: "solid", inside: true });
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    expect(ring.offset).toBeLessThanOrEqual(-ring.width);
+
+    // Escape still closes and gives focus back to the launcher.
+    await page.keyboard.press("Escape");
+    await widget().locator(".panel").waitFor({ state: "hidden" });
+    expect(await isFocused(launcher())).toBe(true);
+  });
+
+  it("keeps Tab inside the full-screen panel on a phone, where the launcher is hidden", async () => {
+    await newPage({ width: 390, height: 844 });
+    await page.goto(`${service.url}/`);
+    await open();
+    const send = page.getByRole("button", { name: "Send", exact: true });
+    const close = page.getByRole("button", { name: "Close chat" }).first();
+    await send.focus();
+    await page.keyboard.press("Tab");
+    expect(await isFocused(close)).toBe(true);
+    await page.keyboard.press("Shift+Tab");
+    expect(await isFocused(send)).toBe(true);
+  });
+
   it("works from the keyboard alone: focus moves in, Escape closes and returns focus", async () => {
     await newPage();
     await page.goto(`${service.url}/`);

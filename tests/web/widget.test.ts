@@ -73,7 +73,11 @@ describe("widget", () => {
     expect(label?.getAttribute("for")).toBe(w.textarea().id);
     expect(w.button("Send")).toBeTruthy();
     expect(w.root.activeElement).toBe(w.textarea());
-    expect(w.button("Close chat")?.getAttribute("aria-expanded")).toBe("true");
+    // The launcher, now "Close chat" too, follows the panel: Tab from Send reaches it.
+    const launcher = w.$(".launcher");
+    expect(launcher?.getAttribute("aria-label")).toBe("Close chat");
+    expect(launcher?.getAttribute("aria-expanded")).toBe("true");
+    expect(panel?.nextElementSibling).toBe(launcher);
   });
 
   it("closes on Escape and gives focus back to the launcher", async () => {

@@ -22,6 +22,8 @@ export const STYLES = `
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
 button, input, textarea { font: inherit; color: inherit; letter-spacing: inherit; margin: 0; }
+/* Below 16px, iOS Safari zooms the page in when a field takes focus. */
+.root input, .root textarea, .root select { font-size: 16px; }
 button { cursor: pointer; }
 a { color: var(--accent-text); }
 p { margin: 0; }
@@ -50,7 +52,7 @@ p { margin: 0; }
 @keyframes cc-rise { from { opacity: 0; transform: translateY(12px) scale(.98); } }
 
 .header {
-  display: flex; align-items: center; gap: 12px; padding: 14px 12px 14px 18px;
+  display: flex; align-items: center; gap: 8px; padding: 10px 8px 10px 18px;
   background: var(--accent); color: var(--on-accent);
 }
 .header :focus-visible { outline-color: var(--on-accent); }
@@ -58,7 +60,7 @@ p { margin: 0; }
 .title { margin: 0; font-size: 16px; font-weight: 650; line-height: 1.3; }
 .subtitle { font-size: 13px; opacity: .88; }
 .icon-button {
-  flex: none; display: grid; place-items: center; width: 36px; height: 36px; padding: 0;
+  flex: none; display: grid; place-items: center; width: 44px; height: 44px; padding: 0;
   border: 0; border-radius: 50%; background: transparent; color: inherit;
 }
 .icon-button:hover { background: rgba(255, 255, 255, .16); }
@@ -77,6 +79,8 @@ p { margin: 0; }
   position: relative; flex: 1; min-height: 0; overflow-y: auto; overscroll-behavior: contain;
   display: flex; flex-direction: column; gap: 12px; padding: 18px 16px 12px;
 }
+/* The panel clips its children: an outset ring would lose its sides. */
+.root .log:focus-visible { outline-offset: -3px; }
 .bubble {
   max-width: 86%; padding: 10px 14px; border-radius: 16px;
   white-space: pre-wrap; overflow-wrap: anywhere;
@@ -111,10 +115,13 @@ p { margin: 0; }
 .typing i:nth-child(3) { animation-delay: .3s; }
 @keyframes cc-blink { 0%, 80%, 100% { opacity: .3; transform: translateY(0); } 40% { opacity: 1; transform: translateY(-3px); } }
 
+/* A 24px target around an 18px badge: the transparent border is hit area, not ink. */
 .cite {
-  display: inline-block; min-width: 18px; padding: 0 5px; margin: 0 1px;
-  border-radius: 9px; font-size: 11.5px; font-weight: 650; line-height: 18px; text-align: center;
-  vertical-align: 1px; text-decoration: none; background: var(--accent-soft); color: var(--accent-text);
+  display: inline-block; min-width: 24px; padding: 0 5px; margin: 0 1px;
+  border: 3px solid transparent; background-clip: padding-box;
+  border-radius: 12px; font-size: 11.5px; font-weight: 650; line-height: 18px; text-align: center;
+  vertical-align: -2px; text-decoration: none; background-color: var(--accent-soft);
+  color: var(--accent-text);
 }
 a.cite:hover { text-decoration: underline; }
 
@@ -125,7 +132,8 @@ a.cite:hover { text-decoration: underline; }
 }
 .sources-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 2px; }
 .source {
-  display: inline-flex; gap: 8px; align-items: baseline; padding: 2px 0; text-decoration: none;
+  display: inline-flex; gap: 8px; align-items: baseline; min-height: 24px; padding: 2px 0;
+  text-decoration: none;
   color: var(--accent-text);
 }
 .source:hover .source-section, .source:hover .source-text:only-child { text-decoration: underline; }
@@ -146,8 +154,8 @@ a.cite:hover { text-decoration: underline; }
 .feedback { display: flex; align-items: center; gap: 2px; padding: 0 2px; font-size: 12.5px; color: var(--muted); }
 .feedback .label { margin-right: 4px; }
 .feedback button {
-  display: grid; place-items: center; width: 32px; height: 32px; padding: 0;
-  border: 0; border-radius: 8px; background: transparent; color: var(--muted);
+  display: grid; place-items: center; width: 44px; height: 44px; padding: 0;
+  border: 0; border-radius: 10px; background: transparent; color: var(--muted);
 }
 .feedback button:hover { background: var(--bubble); }
 .feedback button[aria-pressed="true"] { background: var(--accent-soft); color: var(--accent-text); }
@@ -159,12 +167,13 @@ a.cite:hover { text-decoration: underline; }
 }
 .contact { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
 .contact li { display: flex; gap: 8px; align-items: flex-start; }
-.contact svg { flex: none; margin-top: 2px; color: var(--accent-text); }
+.contact svg { flex: none; margin-top: 4px; color: var(--accent-text); }
+.contact a { display: inline-block; min-height: 24px; padding: 2px 0; }
 .contact-heading { font-weight: 650; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; }
 .primary, .secondary {
   display: inline-flex; align-items: center; justify-content: center; gap: 6px;
-  min-height: 40px; padding: 8px 16px; border-radius: 10px; font-size: 14px; font-weight: 600;
+  min-height: 44px; padding: 8px 16px; border-radius: 10px; font-size: 14px; font-weight: 600;
   text-decoration: none; line-height: 1.2;
 }
 .primary { border: 0; background: var(--accent); color: var(--on-accent); }
@@ -177,14 +186,17 @@ a.cite:hover { text-decoration: underline; }
 .form-title { font-weight: 650; }
 .field label { display: block; margin-bottom: 4px; font-size: 13px; font-weight: 600; }
 .field input[type="text"], .field input[type="email"], .field input[type="tel"] {
-  display: block; width: 100%; padding: 8px 10px; font-size: 14px; line-height: 1.4;
+  display: block; width: 100%; padding: 10px; line-height: 1.4;
   border: 1px solid var(--field); border-radius: 8px; background: #fff;
 }
 .field input::placeholder, textarea::placeholder { color: #6b7572; opacity: 1; }
 .field input[aria-invalid="true"] { border-color: var(--danger); box-shadow: 0 0 0 1px var(--danger); }
 .field.consent { display: grid; grid-template-columns: auto 1fr; gap: 4px 10px; align-items: start; }
-.field.consent input { width: 18px; height: 18px; margin: 2px 0 0; accent-color: var(--accent); }
+.field.consent input { width: 24px; height: 24px; margin: 0; accent-color: var(--accent); }
 .field.consent label { display: inline; margin: 0; font-weight: 400; font-size: 13.5px; }
+.field.consent > div { padding-top: 2px; }
+/* Inline in small print: padding makes the hit area 24px tall, the negative margin keeps the line. */
+a.privacy { display: inline-block; padding: 3px 0; margin: -3px 0; }
 .field.consent .field-error { grid-column: 1 / -1; }
 .hint { font-size: 12.5px; color: var(--muted); margin-top: -4px; }
 .field-error, .form-error { margin-top: 4px; font-size: 12.5px; color: var(--danger); }
@@ -197,7 +209,7 @@ a.cite:hover { text-decoration: underline; }
 }
 textarea {
   flex: 1; min-width: 0; height: 44px; min-height: 44px; max-height: 132px; resize: none;
-  padding: 11px 14px; font-size: 15px; line-height: 1.4;
+  padding: 10px 14px; line-height: 1.4;
   border: 1px solid var(--field); border-radius: 12px; background: #fff;
 }
 .root textarea:focus-visible { outline: none; border-color: var(--accent-text); box-shadow: 0 0 0 1px var(--accent-text); }
@@ -214,7 +226,6 @@ textarea {
   }
   .open .launcher { display: none; }
   .bubble { max-width: 90%; }
-  textarea { font-size: 16px; }
 }
 @media (prefers-reduced-motion: reduce) {
   .root *, .root *::before, .root *::after {

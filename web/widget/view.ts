@@ -156,7 +156,9 @@ export function mountWidget(options: MountOptions): MountedWidget {
     composer,
   );
 
-  const root = h("div", { class: `root ${config.position}` }, launcher, panel);
+  // The launcher comes after the panel: Tab from the panel's last control reaches it (it closes
+  // the chat), as the WAI-ARIA dialog pattern has it for a non-modal dialog.
+  const root = h("div", { class: `root ${config.position}` }, panel, launcher);
   root.style.setProperty("--accent", theme.accent);
   root.style.setProperty("--on-accent", theme.onAccent);
   root.style.setProperty("--accent-text", theme.accentText);
@@ -557,8 +559,29 @@ export function mountWidget(options: MountOptions): MountedWidget {
     if (event.key === "Escape" && isOpen()) {
       event.stopPropagation();
       close();
+    } else if (event.key === "Tab" && isOpen()) {
+      wrapFocus(event);
     }
   });
+
+  /**
+   * On a phone the open panel covers the page and hides the launcher: Tab goes round the panel
+   * instead of leaving for a page the visitor cannot see.
+   */
+  function wrapFocus(event: KeyboardEvent): void {
+    if (launcher.getClientRects().length > 0) return;
+    const focusable = [
+      ...panel.querySelectorAll<HTMLElement>("a[href], button, input, textarea, [tabindex]"),
+    ].filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0);
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const current = shadow.activeElement;
+    if (!first || !last) return;
+    if (!event.shiftKey && current === last) first.focus();
+    else if (event.shiftKey && current === first) last.focus();
+    else return;
+    event.preventDefault();
+  }
 
   // Reopened after a reload or on the next page, without taking the page's focus.
   if (wasOpen()) open({ focus: false });
