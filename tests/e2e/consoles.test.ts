@@ -181,11 +181,17 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
   it("signs staff in, reflects the filters in a shareable URL, pages with Load more and exports the same filter", async () => {
     await staffSignIn();
     await expect.poll(() => rows().count()).toBe(25);
+    // At 1280×800 the filters fold into one bar, and the list starts on the first screen.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await page.locator("details.more-filters").getAttribute("open")).toBeNull();
+    const firstRow = await rows().first().boundingBox();
+    expect(firstRow?.y ?? Infinity).toBeLessThan(800 - (firstRow?.height ?? 0));
     await page.getByRole("button", { name: "Load more" }).click();
     await expect.poll(() => rows().count()).toBe(27);
     await expect.poll(() => page.getByRole("button", { name: "Load more" }).isHidden()).toBe(true);
 
     await page.getByLabel("Search messages").fill("microneedling");
+    await page.getByText("More filters").click();
     await page.getByLabel("Answers").selectOption({ label: "Unanswered" });
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(`${url}/staff?q=microneedling&grounded=false`);
@@ -199,6 +205,11 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     await expect.poll(() => rows().count()).toBe(1);
     expect(await page.getByLabel("Search messages").inputValue()).toBe("microneedling");
     expect(await page.getByLabel("Answers").inputValue()).toBe("false");
+    // A filter that is set keeps the fold open, and says how many are.
+    expect(await page.locator("details.more-filters").getAttribute("open")).toBe("");
+    expect(await page.locator("details.more-filters > summary").textContent()).toBe(
+      "More filters (1 set)",
+    );
     expect(await page.locator(".summary").textContent()).toMatch(
       /Showing 1 conversation \(unanswered · matching "microneedling"\)/,
     );

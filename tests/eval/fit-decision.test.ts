@@ -6,28 +6,9 @@ import { describe, expect, it } from "vitest";
 import type { QuestionRows } from "../../src/eval/decision-data.js";
 import { fitDecision, scoreDecision } from "../../src/eval/fit-decision.js";
 import type { PassageFeatures } from "../../src/retrieval/retriever.js";
+import { passageFeatures } from "../helpers/features.js";
 
-/** Every feature 0 but those given. */
-const features = (given: Partial<PassageFeatures>): PassageFeatures => ({
-  dense: 0,
-  bank: 0,
-  bankless: 0,
-  denseGap: 0,
-  bankGap: 0,
-  lexical: 0,
-  bm25: 0,
-  lexicalTop: 0,
-  coverage: 0,
-  missing: 0,
-  unknownShare: 0,
-  typeMissing: 0,
-  sentence: 0,
-  intro: 0,
-  followUp: 0,
-  unanswered: 0,
-  unansweredMargin: 0,
-  ...given,
-});
+const features = passageFeatures;
 
 /** A question with one right passage (answerable) or none, and one wrong passage. */
 function question(id: string, answerable: boolean, best: Partial<PassageFeatures>): QuestionRows {

@@ -12,30 +12,10 @@ import {
   probability,
   sigmoid,
 } from "../../src/retrieval/decision.js";
-import type { PassageFeatures } from "../../src/retrieval/retriever.js";
 import { tempDir } from "../helpers/core-fixtures.js";
+import { passageFeatures } from "../helpers/features.js";
 
-/** Candidate features with every signal at 0 except those given. */
-function features(values: Partial<PassageFeatures> = {}): PassageFeatures {
-  return {
-    dense: 0,
-    bank: 0,
-    bankless: 0,
-    denseGap: 0,
-    bankGap: 0,
-    lexical: 0,
-    bm25: 0,
-    lexicalTop: 0,
-    coverage: 0,
-    missing: 0,
-    unknownShare: 0,
-    typeMissing: 0,
-    sentence: 0,
-    intro: 0,
-    followUp: 0,
-    ...values,
-  } as PassageFeatures;
-}
+const features = passageFeatures;
 
 /** Two features; the label is 1 exactly when their sum exceeds 1 (a separable set). */
 function separableSet(): Example[] {

@@ -66,11 +66,20 @@ function filterForm(ctx: StaffContext, filters: ConversationFilters): HTMLElemen
   const handoff = select("handoff", HANDOFF_OPTIONS, filters.handoff ?? "");
   const reviewed = select("reviewed", REVIEW_OPTIONS, flag(filters.reviewed));
   const message = messageArea();
-
-  const form = h(
-    "form",
-    { class: "filters", role: "search", "aria-label": "Filter conversations" },
-    h("div", { class: "field search" }, field("Search messages", q)),
+  // The filters besides the search box: folded away unless one is set, so that the list
+  // starts on the first screen.
+  const set = [
+    filters.grounded,
+    filters.rating,
+    filters.handoff,
+    filters.reviewed,
+    filters.from,
+    filters.to,
+  ].filter((value) => value !== undefined).length;
+  const more = h(
+    "details",
+    { class: "more-filters" },
+    h("summary", {}, set > 0 ? `More filters (${set} set)` : "More filters"),
     h(
       "div",
       { class: "filter-grid" },
@@ -81,18 +90,30 @@ function filterForm(ctx: StaffContext, filters: ConversationFilters): HTMLElemen
       field("Last message from", from),
       field("to", to),
     ),
+  );
+  more.open = set > 0;
+
+  const form = h(
+    "form",
+    { class: "filters", role: "search", "aria-label": "Filter conversations" },
     h(
       "div",
-      { class: "actions" },
-      h("button", { type: "submit", class: "button primary" }, "Apply filters"),
-      hasFilters(filters)
-        ? h(
-            "a",
-            { href: routeHref({ view: "conversations", filters: {} }), class: "button subtle" },
-            "Clear filters",
-          )
-        : null,
+      { class: "filter-bar" },
+      h("div", { class: "field search" }, field("Search messages", q)),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit", class: "button primary" }, "Apply filters"),
+        hasFilters(filters)
+          ? h(
+              "a",
+              { href: routeHref({ view: "conversations", filters: {} }), class: "button subtle" },
+              "Clear filters",
+            )
+          : null,
+      ),
     ),
+    more,
     message.element,
   );
   form.addEventListener("submit", (event) => {
