@@ -23,6 +23,23 @@ const FUTURE = new Date(Date.now() + 60 * 60 * 1000).toISOString();
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 
+/** A call-back request from Kim, new, with no chat; `overrides` for the rest. */
+const callback = (id: string, overrides: Partial<Booking> = {}): Booking => ({
+  id,
+  type: "callback",
+  sessionId: null,
+  messageId: null,
+  name: "Kim",
+  email: null,
+  phone: "07700 900123",
+  treatment: null,
+  preferredTime: null,
+  notes: null,
+  status: "new",
+  createdAt: AT,
+  ...overrides,
+});
+
 const TRANSCRIPT: Transcript = {
   id: ID,
   bookings: [],
@@ -318,21 +335,8 @@ describe("staff console in the DOM", () => {
       { ...visitor, id: "v3", text: "Thanks", createdAt: at(10) },
       { ...answer, id: "b3", createdAt: at(10) },
     ];
-    const request = (id: string, overrides: Partial<Booking>): Booking => ({
-      id,
-      type: "callback",
-      sessionId: ID,
-      messageId: null,
-      name: "Kim",
-      email: null,
-      phone: "07700 900123",
-      treatment: null,
-      preferredTime: null,
-      notes: null,
-      status: "new",
-      createdAt: at(7),
-      ...overrides,
-    });
+    const request = (id: string, overrides: Partial<Booking>): Booking =>
+      callback(id, { sessionId: ID, createdAt: at(7), ...overrides });
     const bookings = [
       // Sent from the offer's form, after the rest of the conversation.
       request("linked", {
@@ -496,20 +500,8 @@ describe("staff console in the DOM", () => {
 
   it("adds a live request that fits the filters to the bookings list, keeping the filters and the cards shown", async () => {
     history.replaceState(null, "", "/staff/bookings?type=callback");
-    const booking = (id: string, minute: number, name: string): Booking => ({
-      id,
-      type: "callback",
-      sessionId: null,
-      messageId: null,
-      name,
-      email: null,
-      phone: "07700 900123",
-      treatment: null,
-      preferredTime: null,
-      notes: null,
-      status: "new",
-      createdAt: `2026-03-01T10:${String(minute).padStart(2, "0")}:00.000Z`,
-    });
+    const booking = (id: string, minute: number, name: string): Booking =>
+      callback(id, { name, createdAt: `2026-03-01T10:${String(minute).padStart(2, "0")}:00.000Z` });
     // The server's bookings, newest first: the test adds to it as visitors book.
     let stored = [booking("old", 0, "Kim")];
     const asked: BookingFilters[] = [];
