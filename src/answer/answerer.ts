@@ -54,6 +54,8 @@ export type Classified =
   | {
       kind: "question";
       question: string;
+      /** The earlier question a follow-up refers back to (`followUpContext`), found once here. */
+      context?: string;
       /**
        * Set for a question about a skin concern the visitor has (`concern`): answered only
        * when the best passage names that concern, with a consultation offer; otherwise `reply`.
@@ -152,16 +154,16 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     // A follow-up inherits the clinician handoff of the message it follows: "how long does
     // it last?" after "my face has pus" must not be answered with "a few days".
     const context = followUpContext(classified.question, history);
-    if (context) {
-      const earlier = detectIntent(context);
-      if (earlier.kind === "clinician") {
-        return { kind: "reply", reply: clinicianReply(earlier.redFlag) };
-      }
-      // A follow-up to a question about the visitor's own skin concern keeps its caution.
-      const concern = classified.personal ? undefined : ownConcern(context);
-      if (concern) return { ...classified, personal: personal(concern) };
+    if (!context) return classified;
+    const earlier = detectIntent(context);
+    if (earlier.kind === "clinician") {
+      return { kind: "reply", reply: clinicianReply(earlier.redFlag) };
     }
-    return classified;
+    // A follow-up to a question about the visitor's own skin concern keeps its caution.
+    const concern = classified.personal ? undefined : ownConcern(context);
+    return concern
+      ? { ...classified, context, personal: personal(concern) }
+      : { ...classified, context };
   }
 
   async function classifyOne(message: string): Promise<Classified> {
@@ -278,8 +280,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   async function answerQuestion(input: AnswerInput): Promise<ChatReply> {
     const classified = await steps.classify(input.message, input.history);
     if (classified.kind === "reply") return classified.reply;
-    const context = followUpContext(classified.question, input.history);
-    const parts = await steps.findEvidence(classified.question, context);
+    const parts = await steps.findEvidence(classified.question, classified.context);
     return judgementOf(parts) === "answer"
       ? steps.notRepeated(steps.extractive(parts, classified), input.history)
       : steps.noAnswer(classified);

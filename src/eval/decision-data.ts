@@ -5,7 +5,6 @@
  * similarities are collected too, to calibrate the booking threshold.
  */
 import { type AnswerSteps, createAnswerSteps } from "../answer/answerer.js";
-import { followUpContext } from "../answer/follow-up.js";
 import type { Core } from "../core.js";
 import { createAlignmentFeature } from "../retrieval/alignment-feature.js";
 import { createHybridRetriever } from "../retrieval/hybrid-retriever.js";
@@ -55,7 +54,7 @@ export async function collectDecisionData(
     });
     const classified = await steps.classify(message, history);
     if (classified.kind !== "question") continue;
-    const context = followUpContext(classified.question, history);
+    const { context } = classified;
     // The whole question, as the decision judges each part of one.
     const evidence = await retriever.retrieve(
       context ? { question: classified.question, context } : { question: classified.question },

@@ -36,9 +36,14 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-function unit(vector: number[]): Float32Array {
-  const norm = Math.hypot(...vector) || 1;
-  return Float32Array.from(vector, (x) => x / norm);
+function unit(vector: ArrayLike<number>): Float32Array {
+  // A plain loop: `Math.hypot(...vector)` spreads 512 arguments and costs ten times more.
+  let squares = 0;
+  for (let i = 0; i < vector.length; i++) squares += (vector[i] as number) ** 2;
+  const norm = Math.sqrt(squares) || 1;
+  const out = new Float32Array(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = (vector[i] as number) / norm;
+  return out;
 }
 
 export interface HybridRetrieverDeps {
@@ -106,7 +111,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
    */
   async function embedFollowUp(question: string, context: string): Promise<Float32Array> {
     const [own, earlier] = await Promise.all([embed(question), embed(context)]);
-    return unit(Array.from(own, (x, i) => x + (earlier[i] as number)));
+    return unit(own.map((x, i) => x + (earlier[i] as number)));
   }
 
   function judge(confidence: number): Judgement {
@@ -115,14 +120,14 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
     return "none";
   }
 
-  function scoreSentences(row: number, vector: Float32Array, words: QuestionWord[]) {
+  function scoreSentences(row: number, similarities: Float32Array, words: QuestionWord[]) {
     return (sentencesOfRow.get(row) ?? []).map((i): ScoredSentence => {
       const s = index.sentences.items[i] as (typeof index.sentences.items)[number];
       const stems = sentenceStems[i] as Set<string>;
       return {
         lines: s.lines,
         order: s.order,
-        similarity: dot(vector, sentenceVectors[i] as Float32Array),
+        similarity: similarities[i] as number,
         overlap: matcher.coverage(words, stems),
         matched: matcher.matched(words, stems).map((w) => w.stem),
       };
@@ -175,6 +180,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
 
     const unknownShare =
       ownWeight > 0 ? unknown.reduce((sum, w) => sum + w.weight, 0) / ownWeight : 0;
+    const sentenceSimilarity = Float32Array.from(sentenceVectors, (v) => dot(vector, v));
     const raw = [...rows].map((row) => ({
       row,
       dense: dot(vector, passageVectors[row] as Float32Array),
@@ -205,9 +211,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
         typeMissing: types.length > 0 && !holdsAnswerTypes(types, chunk.text) ? 1 : 0,
         sentence: Math.max(
           0,
-          ...(sentencesOfRow.get(row) ?? []).map((i) =>
-            dot(vector, sentenceVectors[i] as Float32Array),
-          ),
+          ...(sentencesOfRow.get(row) ?? []).map((i) => sentenceSimilarity[i] as number),
         ),
         intro: chunk.section === chunk.title ? 1 : 0,
         followUp: query.context ? 1 : 0,
@@ -226,7 +230,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
     });
     candidates.sort((a, b) => b.rank - a.rank || a.row - b.row);
     for (const c of candidates.slice(0, SCORED_CANDIDATES)) {
-      c.sentences = scoreSentences(c.row, vector, words);
+      c.sentences = scoreSentences(c.row, sentenceSimilarity, words);
     }
     const best = candidates[0];
     const confidence = best?.probability ?? 0;

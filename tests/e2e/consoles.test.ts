@@ -300,7 +300,8 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     const visitor = page.locator(".msg.visitor .msg-text");
     await visitor.waitFor();
     expect(await visitor.textContent()).toBe(XSS);
-    expect(await page.locator(".conv-link", { hasText: "<img src=x" }).count()).toBe(1);
+    // The list loads apart from the transcript: wait for it rather than race it.
+    await expect.poll(() => page.locator(".conv-link", { hasText: "<img src=x" }).count()).toBe(1);
 
     await page.getByRole("link", { name: "Bookings" }).click();
     await page.getByRole("heading", { name: `Sam ${XSS}` }).waitFor();

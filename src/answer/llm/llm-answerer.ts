@@ -4,7 +4,6 @@ import { StringOutputParser } from "@langchain/core/output_parsers";
 import type { Embeddings } from "@langchain/core/embeddings";
 import type { Evidence } from "../../retrieval/retriever.js";
 import { type Answerer, type AnswerSteps, judgementOf, toDeltas } from "../answerer.js";
-import { followUpContext } from "../follow-up.js";
 import { citationFor } from "../extractive.js";
 import type { AnswerDelta, AnswerInput, ChatReply, Citation, HistoryTurn } from "../types.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
@@ -263,8 +262,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       yield* replay(classified.reply);
       return;
     }
-    const question = classified.question;
-    const context = followUpContext(question, history);
+    const { question, context } = classified;
     // A follow-up is rewritten by the model; if that fails, the earlier question's words help.
     const standalone = context ? await rewrite(question, history) : undefined;
     // The rewrite is model output: it goes through the same intents and guardrails.
