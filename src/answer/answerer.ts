@@ -216,9 +216,16 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     const chunk = evidence.candidates[0]?.chunk;
     if (!chunk) return false;
     const has = new Set(contentWords(embeddingText(chunk)).map(stem));
-    // The concern's noun ("pores" of "big pores"), which the passage must name.
+    // The concern's noun ("pores" of "big pores"), which the passage must name, itself or as
+    // a glossary term the visitor's phrase stands for ("dark marks": hyperpigmentation).
     const noun = contentWords(concern).at(-1);
-    return noun !== undefined && has.has(stem(noun));
+    if (noun === undefined) return false;
+    const nounStem = stem(noun);
+    const terms = evidence.words.filter((w) => w.stem === nounStem).flatMap((w) => w.terms ?? []);
+    return (
+      has.has(nounStem) ||
+      terms.some((term) => contentWords(term).every((word) => has.has(stem(word))))
+    );
   }
 
   function extractive(parts: Evidence[], classified?: Classified): ChatReply {

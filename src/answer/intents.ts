@@ -133,10 +133,18 @@ function clinicianIntent(text: string): Intent | null {
   }
   if (redFlag) return clinician("symptoms");
   if (SUITABILITY.test(text)) return clinician("suitability");
-  if (personal && CONDITION.test(text)) {
+  if (personal && namesCondition(text)) {
     return clinician(EFFICACY.test(text) ? "condition" : "suitability");
   }
   return null;
+}
+
+/**
+ * A condition named in the text, other than as part of a skin concern the treatment is for:
+ * "dark spots" and "sun spots" are concerns, "spots" alone (a breakout) is a condition.
+ */
+function namesCondition(text: string): boolean {
+  return CONDITION.test(text.replace(new RegExp(SKIN_CONCERN.source, "g"), " "));
 }
 
 /**
@@ -149,7 +157,7 @@ export function ownConcern(message: string): string | null {
   if (!FIRST_PERSON.test(text) || !EFFICACY.test(text)) return null;
   // Only the concerns the treatment is for: a condition (CONDITION: eczema, active acne, an
   // infection) is the clinician's, even when the articles mention a word of it.
-  if (CONDITION.test(text)) return null;
+  if (namesCondition(text)) return null;
   return SKIN_CONCERN.exec(text)?.[0] ?? null;
 }
 

@@ -13,7 +13,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     "just also very really quite too than such some any all each every no not nor only own same other " +
     "again further once both few more most much many lot lots get gets got up down out over under off " +
     "s t d ll m re ve let lets please hi hello hey thanks thank ok okay would like tell know want " +
-    "something anything thing things one ones way ways dont doesnt isnt arent wont cant im ive id"
+    "something anything thing things one ones way ways dont doesnt isnt arent wont cant im ive id " +
+    "didnt wasnt werent couldnt wouldnt shouldnt havent hasnt youve theyre weve"
   ).split(/\s+/),
 );
 
@@ -32,7 +33,17 @@ export function tokenize(text: string): string[] {
 export const CHAT_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ["wat", "what"],
   ["wot", "what"],
+  // "where's" tokenizes as "where"; typed without the apostrophe it must too.
   ["whats", "what"],
+  ["wheres", "where"],
+  ["hows", "how"],
+  ["whos", "who"],
+  ["whens", "when"],
+  ["whys", "why"],
+  ["thats", "that"],
+  ["theres", "there"],
+  ["heres", "here"],
+  ["thru", "through"],
   ["teh", "the"],
   ["u", "you"],
   ["ur", "your"],

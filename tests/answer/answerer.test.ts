@@ -214,6 +214,21 @@ describe("createAnswerer (extractive)", () => {
     });
   });
 
+  it.each([
+    // The glossary says "dark marks" are hyperpigmentation, which the passage names.
+    ["can it fade my dark marks?", /hyperpigmentation/],
+    // "Dark spots" is a concern the treatment is for, not a breakout ("spots").
+    ["i have dark spots on my cheeks, would microneedling help?", /Sunspots and age spots/],
+  ])(
+    "answers %s from the passage that names the concern in its own words, with a consultation offer",
+    async (message, quoted) => {
+      const reply = await core.answerer.answerQuestion({ message });
+      expect(reply.grounded).toBe(true);
+      expect(reply.answer).toMatch(quoted);
+      expect(reply.handoff).toMatchObject({ message: expect.stringMatching(/consultation/) });
+    },
+  );
+
   it("hands a skin condition to a clinician, without quoting the articles, and its follow-ups too", async () => {
     const first = "I have active acne, will microneedling help?";
     const condition = await core.answerer.answerQuestion({ message: first });

@@ -124,6 +124,7 @@ describe("ownConcern", () => {
     ["I have melasma on my forehead, is microneedling an option?", "melasma"],
     ["will it help my big pores", "big pores"],
     ["my acne scars are bad, would this reduce them?", "acne scars"],
+    ["i have dark spots on my cheeks, would microneedling help?", "dark spots"],
   ])("finds the concern the visitor has in %s", (message, concern) => {
     expect(ownConcern(message)).toBe(concern);
   });
@@ -134,6 +135,7 @@ describe("ownConcern", () => {
     "will it help with acne scars",
     "I have active acne, will microneedling help?",
     "I have eczema and acne scars, would this reduce them?",
+    "i have spots all over my chin, will this help?",
   ])(
     "is null without both a concern of the visitor's own and a question of what it does: %s",
     (message) => {
