@@ -148,6 +148,17 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     return booking >= decision.booking.threshold && booking - other >= decision.booking.margin;
   }
 
+  /**
+   * A message the booking rule took for a request that reads, by similarity, more like
+   * something else than like any example request (the fitted `booking.veto`).
+   */
+  async function readsLikeQuestion(message: string): Promise<boolean> {
+    const veto = decision.booking.veto;
+    if (veto === undefined) return false;
+    const { booking, other } = await retriever.bookingSimilarity(message);
+    return booking - other < veto;
+  }
+
   async function classify(message: string, history: HistoryTurn[] = []): Promise<Classified> {
     const classified = await classifyOne(message);
     if (classified.kind !== "question") return classified;
@@ -182,21 +193,22 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     }
     switch (intent.kind) {
       case "booking":
-        return { kind: "reply", reply: bookingReply() };
+        if (!(await readsLikeQuestion(question))) return { kind: "reply", reply: bookingReply() };
+        break;
       case "clinician":
         return { kind: "reply", reply: clinicianReply(intent.redFlag) };
       case "greeting":
         return { kind: "reply", reply: reply("greeting", GREETING, null) };
       case "closing":
         return { kind: "reply", reply: reply("closing", CLOSING, null) };
-      case "question": {
+      case "question":
         if (await soundsLikeBooking(question)) return { kind: "reply", reply: bookingReply() };
-        const concern = ownConcern(question);
-        return concern
-          ? { kind: "question", question, personal: personal(concern) }
-          : { kind: "question", question };
-      }
+        break;
     }
+    const concern = ownConcern(question);
+    return concern
+      ? { kind: "question", question, personal: personal(concern) }
+      : { kind: "question", question };
   }
 
   function findEvidence(question: string, context?: string): Promise<Evidence[]> {

@@ -11,6 +11,7 @@ import { createHybridRetriever } from "../retrieval/hybrid-retriever.js";
 import type { HistoryTurn } from "../answer/types.js";
 import type { Candidate } from "../retrieval/retriever.js";
 import type { Retriever } from "../retrieval/retriever.js";
+import { detectIntent } from "../answer/intents.js";
 import type { EvalCase } from "./eval-cases.js";
 
 export interface QuestionRows {
@@ -25,6 +26,8 @@ export interface BookingRow {
   caseId: string;
   message: string;
   booking: boolean;
+  /** Whether the booking rule (`detectIntent`) takes the message for a request. */
+  rule: boolean;
   similarity: { booking: number; other: number };
 }
 
@@ -50,6 +53,7 @@ export async function collectDecisionData(
       caseId: c.id,
       message,
       booking: c.expect.handoff === "booking",
+      rule: detectIntent(message).kind === "booking",
       similarity: await retriever.bookingSimilarity(message),
     });
     const classified = await steps.classify(message, history);

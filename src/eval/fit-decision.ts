@@ -85,6 +85,9 @@ function fitLinear(
   return { features, weights: weights.map((w) => round(w)), bias: round(bias) };
 }
 
+/** How far below the lowest development booking request the booking veto sits. */
+export const BOOKING_VETO_GAP = 0.05;
+
 /**
  * Booking thresholds: the most booking requests recognised with no other development message
  * taken for one; among equals, the highest similarity and margin (the safest).
@@ -100,9 +103,14 @@ export function fitBooking(rows: BookingRow[]): DecisionModel["booking"] & { rec
       if (recognised >= best.recognised) best = { threshold: t, margin: m, recognised };
     }
   }
+  // The rule's requests, kept with room to spare: the closest one to something else, less
+  // BOOKING_VETO_GAP.
+  const ruled = rows.filter((r) => r.booking && r.rule);
+  const lowest = Math.min(...ruled.map((r) => r.similarity.booking - r.similarity.other));
   return {
     threshold: round(best.threshold, 2),
     margin: round(best.margin, 2),
+    ...(ruled.length > 0 ? { veto: round(lowest - BOOKING_VETO_GAP, 2) } : {}),
     recognised: best.recognised,
   };
 }
@@ -173,7 +181,11 @@ export function fitDecision(
       unsureBand: round(band),
       ...(veto !== undefined ? { unansweredVeto: veto } : {}),
     },
-    booking: { threshold: booking.threshold, margin: booking.margin },
+    booking: {
+      threshold: booking.threshold,
+      margin: booking.margin,
+      ...(booking.veto === undefined ? {} : { veto: booking.veto }),
+    },
     fittedOn: options.fittedOn,
     training: {
       questions: data.questions.length,

@@ -42,6 +42,12 @@ export const decisionModelSchema = z.object({
     threshold: z.number(),
     /** ...and this much closer to one than to anything that is not a request. */
     margin: z.number(),
+    /**
+     * A message the booking rule takes for a request is a question after all when it is
+     * closer to something else than to any example request by more than minus this (below
+     * every development request the rule takes): "can I book over the phone or online?".
+     */
+    veto: z.number().optional(),
   }),
   fittedOn: z.array(z.string()),
   /** How the fit did on its own data and in cross-validation (for the record, not a promise). */

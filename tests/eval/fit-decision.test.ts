@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { QuestionRows } from "../../src/eval/decision-data.js";
-import { fitDecision, scoreDecision } from "../../src/eval/fit-decision.js";
+import {
+  BOOKING_VETO_GAP,
+  fitBooking,
+  fitDecision,
+  scoreDecision,
+} from "../../src/eval/fit-decision.js";
 import type { PassageFeatures } from "../../src/retrieval/retriever.js";
 import { passageFeatures } from "../helpers/features.js";
 
@@ -67,5 +72,30 @@ describe("fitDecision's veto", () => {
     // The threshold now has to keep the traps out by itself: some answerable ones go too.
     expect(scoreDecision(fitted, plain).answeredWrongly).toBe(0);
     expect(scoreDecision(fitted, plain).answeredRight).toBeLessThan(4);
+  });
+});
+
+describe("fitBooking's veto", () => {
+  const row = (id: string, booking: boolean, rule: boolean, similarity: [number, number]) => ({
+    caseId: id,
+    message: id,
+    booking,
+    rule,
+    similarity: { booking: similarity[0], other: similarity[1] },
+  });
+
+  it("sits BOOKING_VETO_GAP below the closest call of every request the rule takes", () => {
+    const fitted = fitBooking([
+      row("request", true, true, [0.8, 0.7]),
+      row("close call", true, true, [0.7, 0.73]),
+      // Requests the rule misses do not move it: the veto only ever overrules the rule.
+      row("missed by the rule", true, false, [0.5, 0.9]),
+      row("question about booking", false, true, [0.55, 0.82]),
+    ]);
+    expect(fitted.veto).toBeCloseTo(-0.03 - BOOKING_VETO_GAP, 5);
+  });
+
+  it("has no veto without a request the rule takes", () => {
+    expect(fitBooking([row("question", false, true, [0.6, 0.8])]).veto).toBeUndefined();
   });
 });
