@@ -25,7 +25,10 @@ function literal(value: string): string {
   return value.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
 }
 
-/** The page's Markdown source, every fact written as a sentence that reads on its own. */
+/**
+ * The page's Markdown source, every fact written as a sentence that reads on its own and names
+ * what it states with the words a contact page uses ("opening hours", "phone number").
+ */
 export function clinicPageMarkdown(profile: ClinicProfile): string {
   const name = literal(profile.name);
   const s = CLINIC_PAGE_SECTIONS;
@@ -41,11 +44,11 @@ export function clinicPageMarkdown(profile: ClinicProfile): string {
     "",
     `## ${s.hours}`,
     "",
-    `${name} is open at these times:`,
+    `The opening hours of ${name} are:`,
     "",
     ...profile.openingHours.map((line) => `- ${literal(line.days)}: ${literal(line.hours)}`),
     "",
-    "Outside these times the clinic is closed.",
+    "At all other times the clinic is closed.",
     "",
     `## ${s.address}`,
     "",
@@ -53,7 +56,7 @@ export function clinicPageMarkdown(profile: ClinicProfile): string {
     "",
     `## ${s.contact}`,
     "",
-    `To contact the clinic, phone ${literal(profile.phone)} or email ${literal(profile.email)}.`,
+    `To contact the clinic, call its phone number, ${literal(profile.phone)}, or write to its email address, ${literal(profile.email)}.`,
     "",
     `## ${s.urgent}`,
     "",
