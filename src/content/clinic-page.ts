@@ -56,7 +56,7 @@ export function clinicPageMarkdown(profile: ClinicProfile): string {
     "",
     `## ${s.contact}`,
     "",
-    `To contact the clinic, call its phone number, ${literal(profile.phone)}, or write to its email address, ${literal(profile.email)}.`,
+    `To contact the clinic, call its phone number, ${literal(profile.phone)}, or send an email to ${literal(profile.email)}.`,
     "",
     `## ${s.urgent}`,
     "",
