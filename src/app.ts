@@ -160,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
       bookings: deps.bookings,
       console: deps.staff,
       authFailures: deps.authFailures,
+      model: () => deps.core()?.model,
     }),
   );
   app.use(

@@ -1,4 +1,5 @@
 import express, { type Response, Router } from "express";
+import type { EmbeddingModel } from "../embeddings/embedding-model.js";
 import { type FailureLimiter, requestAddress } from "../http/rate-limit.js";
 import { z } from "zod";
 import { sessionIdSchema } from "../chat/schemas.js";
@@ -16,7 +17,7 @@ import {
   exportFileName,
   writeExport,
 } from "./export.js";
-import { contentGaps } from "./gaps.js";
+import { createGapReporter } from "./gaps.js";
 import { fromOwnOrigin, requireStaff } from "./staff-auth.js";
 import type { StaffConsoleDeps } from "./staff-console.js";
 import { bookingView, reviewView, staffTranscriptView } from "./views.js";
@@ -29,6 +30,11 @@ export interface StaffRouteDeps {
   console?: StaffConsoleDeps | undefined;
   /** Wrong tokens and sign-ins per client address, shared with the admin API and sockets. */
   authFailures: FailureLimiter;
+  /**
+   * The embedding model content gaps are grouped with, by meaning; absent or undefined (the
+   * service is starting), they are grouped by wording.
+   */
+  model?: () => EmbeddingModel | undefined;
 }
 
 /** Staff bodies are small: a token, a note, contact details. */
@@ -175,6 +181,10 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
   const router = Router();
   const staffConsole = deps.console;
   const now = staffConsole?.now ?? (() => new Date());
+  const gaps = createGapReporter({
+    transcripts: deps.transcripts,
+    model: deps.model ?? (() => undefined),
+  });
 
   router.use("/api/staff", (_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
@@ -296,7 +306,7 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
     });
   }
 
-  router.get("/api/staff/gaps", (req, res) => {
+  router.get("/api/staff/gaps", async (req, res) => {
     const query = parseWith(gapQuery, req.query);
     const to = dayBound(query.to, true) ?? now().toISOString();
     const from =
@@ -307,7 +317,14 @@ export function staffRoutes(deps: StaffRouteDeps): Router {
         details: { fields: { from: "must not be after to" } },
       });
     }
-    res.json(contentGaps(deps.transcripts, { from, to }));
+    const report = await gaps.report(
+      { from, to },
+      {
+        onFallback: (error) =>
+          req.log.warn({ err: error }, "content gaps grouped by wording, not by meaning"),
+      },
+    );
+    res.json(report);
   });
 
   router.get("/api/staff/bookings", (req, res) => {

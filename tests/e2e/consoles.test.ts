@@ -398,6 +398,9 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     const tattoo = page.locator(".gap", { hasText: "Do you offer tattoo removal?" });
     await tattoo.waitFor();
     expect(await tattoo.textContent()).toContain("1 unanswered");
+    // The service groups with its sentence encoder, not by shared words.
+    expect((await getJson(`${url}/api/staff/gaps`, staffAuth)).body.grouping).toBe("meaning");
+    expect(await page.locator(".summary").textContent()).not.toContain("shared words");
     await page.getByLabel("From", { exact: true }).fill("2000-01-01");
     await page.getByLabel("To", { exact: true }).fill("2000-01-31");
     await page.getByRole("button", { name: "Show" }).click();

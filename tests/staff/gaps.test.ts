@@ -1,6 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { STEERING_REFUSAL } from "../../src/answer/messages.js";
-import { groupQuestions, jaccard, questionStems } from "../../src/staff/gaps.js";
+import { FakeWordEmbeddings } from "../../src/embeddings/fake-embeddings.js";
+import { SentenceEncoderEmbeddings } from "../../src/embeddings/sentence-encoder.js";
+import { AppError } from "../../src/errors.js";
+import {
+  createGapReporter,
+  GAP_MEANING_SIMILARITY,
+  GAP_MEANING_THRESHOLDS,
+  type GapReport,
+  groupByWording,
+  jaccard,
+  MAX_GAP_QUESTIONS,
+  questionStems,
+} from "../../src/staff/gaps.js";
 import type { GapQuestion } from "../../src/store/transcripts.js";
 import { tempDir } from "../helpers/core-fixtures.js";
 import { startTestService, type TestService } from "../helpers/service.js";
@@ -25,9 +37,55 @@ function q(
   };
 }
 
-describe("groupQuestions", () => {
-  it("groups questions that share at least half their word stems, counted and sorted by count", () => {
-    const groups = groupQuestions([
+/** Questions asked a minute apart, the first one the newest. */
+function asked(...texts: string[]): GapQuestion[] {
+  return texts.map((text, i) => q(text, new Date(Date.UTC(2026, 2, 1, 12, 0 - i)).toISOString()));
+}
+
+const PERIOD = { from: "2026-03-01T00:00:00.000Z", to: "2026-03-31T23:59:59.999Z" };
+
+/**
+ * A report over these questions, with this model (or none); the fake embedder gets the
+ * sentence encoder's threshold, unless `thresholds` says otherwise.
+ */
+function reporter(
+  questions: GapQuestion[],
+  embeddings: FakeWordEmbeddings | SentenceEncoderEmbeddings | undefined,
+  thresholds: Record<string, number> = {
+    ...GAP_MEANING_THRESHOLDS,
+    "fake:words-64": GAP_MEANING_SIMILARITY,
+  },
+) {
+  const limits: number[] = [];
+  const reports = createGapReporter({
+    transcripts: {
+      gapQuestions: ({ limit }) => {
+        limits.push(limit);
+        return questions.slice(0, limit);
+      },
+    },
+    model: () => embeddings && { modelId: embeddings.modelId, embeddings },
+    thresholds,
+  });
+  return { reports, limits };
+}
+
+/** Each group's questions, as sets of texts. */
+const texts = (report: GapReport) =>
+  report.groups.map((g) => g.questions.map((x) => x.text).sort());
+
+/** The sentence encoder refusing work, as it does when its queue is full. */
+class BusyEmbeddings extends FakeWordEmbeddings {
+  busy = true;
+  override async embedDocuments(documents: string[]): Promise<number[][]> {
+    if (this.busy) throw new AppError("unavailable", "The embedding model is busy");
+    return super.embedDocuments(documents);
+  }
+}
+
+describe("groupByWording (the fallback)", () => {
+  it("groups questions that share at least half their word stems, counted and sorted by count", async () => {
+    const groups = await groupByWording([
       q("How much does a chemical peel cost?", "2026-03-01T09:00:00.000Z"),
       q("what is the price of a chemical peel", "2026-03-01T10:00:00.000Z"),
       q("Chemical peel cost?", "2026-03-01T11:00:00.000Z", "thumbs_down"),
@@ -54,8 +112,8 @@ describe("groupQuestions", () => {
     ]);
   });
 
-  it("shows the most frequent wording as the example, and groups wordless questions by wording", () => {
-    const groups = groupQuestions([
+  it("shows the most frequent wording as the example, and groups wordless questions by wording", async () => {
+    const groups = await groupByWording([
       q("Gift cards?", "2026-03-01T09:00:00.000Z"),
       q("gift  cards", "2026-03-01T09:30:00.000Z"),
       q("Do you sell gift cards", "2026-03-01T10:00:00.000Z"),
@@ -70,21 +128,146 @@ describe("groupQuestions", () => {
     ]);
   });
 
-  it("gives the same groups whatever order the questions come in", () => {
+  it("gives the same groups whatever order the questions come in", async () => {
     const questions = [
       q("peel cost", "2026-03-01T09:00:00.000Z"),
       q("chemical peel cost", "2026-03-01T09:00:00.000Z"),
       q("chemical peel", "2026-03-01T09:00:00.000Z"),
       q("laser cost", "2026-03-01T08:00:00.000Z"),
     ];
-    const forward = groupQuestions(questions);
-    expect(groupQuestions([...questions].reverse())).toEqual(forward);
+    const forward = await groupByWording(questions);
+    expect(await groupByWording([...questions].reverse())).toEqual(forward);
   });
 
   it("measures similarity on stems of content words", () => {
     expect([...questionStems("How much do the peels cost?")].sort()).toEqual(["cost", "peel"]);
     expect(jaccard(new Set(["a", "b"]), new Set(["b", "c"]))).toBeCloseTo(1 / 3);
     expect(jaccard(new Set(), new Set())).toBe(0);
+  });
+});
+
+describe("content gaps grouped by meaning, with the sentence encoder", () => {
+  let encoder: SentenceEncoderEmbeddings;
+  beforeAll(async () => {
+    encoder = await SentenceEncoderEmbeddings.load();
+  });
+
+  it("groups 'price?' with 'how much does it cost?' and 'is it painful' with 'does it hurt much', and keeps unrelated questions apart", async () => {
+    const { reports } = reporter(
+      asked(
+        "price?",
+        "is it painful",
+        "Is there parking?",
+        "how much does it cost?",
+        "Do you sell gift cards?",
+        "does it hurt much",
+        "Do you offer tattoo removal?",
+        "How long does a chemical peel take?",
+      ),
+      encoder,
+    );
+    const report = await reports.report(PERIOD);
+    expect(report.grouping).toBe("meaning");
+    expect(report.total).toBe(8);
+    // Most asked first, then the most recently asked.
+    expect(texts(report)).toEqual([
+      ["how much does it cost?", "price?"],
+      ["does it hurt much", "is it painful"],
+      ["Is there parking?"],
+      ["Do you sell gift cards?"],
+      ["Do you offer tattoo removal?"],
+      ["How long does a chemical peel take?"],
+    ]);
+    expect(report.groups[0]).toMatchObject({ count: 2, unanswered: 2, example: "price?" });
+  });
+
+  it("keeps apart questions that ask for different kinds of answer about the same treatment", async () => {
+    const { reports } = reporter(
+      asked(
+        "Chemical peel cost?",
+        "what is the price of a chemical peel",
+        "How long does a chemical peel take?",
+        "How much does a chemical peel cost?",
+      ),
+      encoder,
+    );
+    expect(texts(await reports.report(PERIOD))).toEqual([
+      [
+        "Chemical peel cost?",
+        "How much does a chemical peel cost?",
+        "what is the price of a chemical peel",
+      ],
+      ["How long does a chemical peel take?"],
+    ]);
+  });
+});
+
+describe("createGapReporter", () => {
+  it("embeds each question text once, and not again for the next report", async () => {
+    const model = new FakeWordEmbeddings();
+    const { reports, limits } = reporter(
+      asked("Gift cards?", "parking?", "Gift cards?", "gift vouchers"),
+      model,
+    );
+    const [first, second] = await Promise.all([reports.report(PERIOD), reports.report(PERIOD)]);
+    expect(first).toEqual(second);
+    expect(first.grouping).toBe("meaning");
+    expect(model.calls).toEqual([["Gift cards?", "parking?", "gift vouchers"]]);
+    await reports.report(PERIOD);
+    expect(model.calls).toHaveLength(1);
+    expect(limits).toEqual([MAX_GAP_QUESTIONS + 1, MAX_GAP_QUESTIONS + 1, MAX_GAP_QUESTIONS + 1]);
+  });
+
+  it("groups by wording when the model is busy, says why, and by meaning again once it is free", async () => {
+    const questions = asked(
+      "How much does a chemical peel cost?",
+      "Chemical peel cost?",
+      "Is there parking?",
+    );
+    const model = new BusyEmbeddings();
+    const { reports } = reporter(questions, model);
+    const failures: unknown[] = [];
+    const report = await reports.report(PERIOD, { onFallback: (e) => failures.push(e) });
+    expect(report).toMatchObject({ grouping: "wording", total: 3, truncated: false });
+    expect(report.groups).toEqual(await groupByWording(questions));
+    expect(failures).toEqual([expect.objectContaining({ code: "unavailable" })]);
+
+    model.busy = false;
+    expect((await reports.report(PERIOD)).grouping).toBe("meaning");
+  });
+
+  it("groups by wording while no model is loaded", async () => {
+    const questions = asked("price?", "how much does it cost?");
+    const report = await reporter(questions, undefined).reports.report(PERIOD);
+    expect(report.grouping).toBe("wording");
+    expect(report.groups).toEqual(await groupByWording(questions));
+  });
+
+  it("groups by wording with a model that has no calibrated threshold, without embedding", async () => {
+    const model = new FakeWordEmbeddings();
+    const failures: unknown[] = [];
+    const report = await reporter(asked("price?"), model, GAP_MEANING_THRESHOLDS).reports.report(
+      PERIOD,
+      { onFallback: (e) => failures.push(e) },
+    );
+    expect(report.grouping).toBe("wording");
+    expect(model.calls).toEqual([]);
+    expect(failures).toEqual([expect.objectContaining({ code: "config" })]);
+  });
+
+  it(`groups the newest ${MAX_GAP_QUESTIONS} questions of a longer period, and embeds only those`, async () => {
+    const many = Array.from({ length: MAX_GAP_QUESTIONS + 5 }, (_, i) =>
+      q(`question number ${i}`, new Date(Date.UTC(2026, 2, 1) + (10_000 - i) * 1000).toISOString()),
+    );
+    const model = new FakeWordEmbeddings();
+    const report = await reporter(many, model).reports.report(PERIOD);
+    expect(report).toMatchObject({
+      total: MAX_GAP_QUESTIONS,
+      truncated: true,
+      grouping: "meaning",
+    });
+    expect(model.calls.flat()).toHaveLength(MAX_GAP_QUESTIONS);
+    expect(model.calls.flat()).not.toContain(`question number ${MAX_GAP_QUESTIONS}`);
   });
 });
 
@@ -161,6 +344,8 @@ describe("GET /api/staff/gaps", () => {
       to: "2026-03-01T23:59:59.999Z",
       total: 3,
       truncated: false,
+      // No core in this service: no sentence encoder to group by meaning with.
+      grouping: "wording",
     });
     expect(
       response.body.groups.map((g: { count: number; example: string }) => [g.count, g.example]),

@@ -1,7 +1,7 @@
 /**
  * Content gaps: the questions of a period that the articles did not answer (or answered and
- * were rated down, or staff marked unanswerable), grouped by similarity and counted, most
- * asked first: what to write next. Questions staff filed under a section are not listed.
+ * were rated down, or staff marked unanswerable), grouped by meaning and counted, most asked
+ * first: what to write next. Questions staff filed under a section are not listed.
  */
 import { formatDate, formatDateTime, isoDay, plural } from "../console/format.js";
 import { field, h, messageArea, uid } from "../console/ui.js";
@@ -118,7 +118,7 @@ export function gapsView(ctx: StaffContext, route: Extract<StaffRoute, { view: "
       summary.textContent =
         report.total === 0
           ? `No unanswered or rated-down questions from ${period}.`
-          : `${plural(report.total, "question")} in ${plural(report.groups.length, "group")}, from ${period}.${report.truncated ? " Only the newest 2000 are grouped; choose a shorter period to see the rest." : ""}`;
+          : `${plural(report.total, "question")} in ${plural(report.groups.length, "group")}, from ${period}.${report.truncated ? " Only the newest 2000 are grouped; choose a shorter period to see the rest." : ""}${report.grouping === "wording" ? " Grouped by shared words only: the service could not compare their meanings just now. Reloading later may group them by meaning." : ""}`;
       list.append(...report.groups.map(group));
     });
 
@@ -130,7 +130,7 @@ export function gapsView(ctx: StaffContext, route: Extract<StaffRoute, { view: "
       h(
         "p",
         { class: "intro" },
-        "Questions the articles did not answer, answers visitors rated down and questions staff marked unanswerable, grouped by similar wording; questions filed under a section are left out. The largest groups are the articles to write or improve next. Without dates: the last 30 days.",
+        "Questions the articles did not answer, answers visitors rated down and questions staff marked unanswerable, grouped by meaning (“price?” with “how much does it cost?”); questions filed under a section are left out. The largest groups are the articles to write or improve next. Without dates: the last 30 days.",
       ),
       form,
       summary,
