@@ -8,18 +8,9 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sentencesOf } from "../../src/answer/sentences.js";
+import { createRng } from "../../src/eval/seeded-random.js";
 
-/** A deterministic PRNG (mulberry32): the same seed grows the same corpus on every machine. */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createRng };
 
 /** An integer in [0, n). */
 export function randomInt(rng: () => number, n: number): number {

@@ -25,6 +25,7 @@ import {
   meaningOf,
   meaningSimilarity,
 } from "./gaps.js";
+import { createRng } from "../eval/seeded-random.js";
 
 /** The calibration set, relative to the repository. */
 export const CALIBRATION_SET = "tests/fixtures/gaps/paraphrases.json";
@@ -172,21 +173,9 @@ function bestOf(curve: readonly Outcome[]): Outcome {
   return curve[best] as Outcome;
 }
 
-/** A small seeded generator (mulberry32), so that the shuffled orders are reproducible. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The set's questions as gap questions, asked in ORDERS reproducible shuffled orders. */
 function orders(items: readonly Item[]): GapQuestion[][] {
-  const next = random(15);
+  const next = createRng(15);
   return Array.from({ length: ORDERS }, () =>
     items.map((item, i) => ({
       conversationId: `c${i}`,
