@@ -1,4 +1,5 @@
 import type { Chunk } from "../content/types.js";
+import { dot, unit } from "../embeddings/cosine.js";
 import type { EmbeddingModel } from "../embeddings/embedding-model.js";
 import { contentWords, stem } from "../embeddings/text.js";
 import { embeddingText, type SearchIndex } from "../index/search-index.js";
@@ -28,22 +29,6 @@ const RARITY_SCALE = 30;
 
 function vectorsOf(dense: SearchIndex["dense"], count: number): Float32Array[] {
   return Array.from({ length: count }, (_, i) => Float32Array.from(dense.getPoint(i)));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
-  return sum;
-}
-
-function unit(vector: ArrayLike<number>): Float32Array {
-  // A plain loop: `Math.hypot(...vector)` spreads 512 arguments and costs ten times more.
-  let squares = 0;
-  for (let i = 0; i < vector.length; i++) squares += (vector[i] as number) ** 2;
-  const norm = Math.sqrt(squares) || 1;
-  const out = new Float32Array(vector.length);
-  for (let i = 0; i < vector.length; i++) out[i] = (vector[i] as number) / norm;
-  return out;
 }
 
 export interface HybridRetrieverDeps {

@@ -1,5 +1,6 @@
 import type { Embeddings } from "@langchain/core/embeddings";
 import { LRUCache } from "lru-cache";
+import { dot, unit } from "../embeddings/cosine.js";
 import type { EmbeddingModel } from "../embeddings/embedding-model.js";
 import { contentWords, stem } from "../embeddings/text.js";
 import { AppError } from "../errors.js";
@@ -138,11 +139,7 @@ export interface Meaning {
 
 /** A question's `Meaning`, from its text and its sentence embedding. */
 export function meaningOf(text: string, embedding: ArrayLike<number>): Meaning {
-  const vector = Float32Array.from(embedding);
-  let norm = 0;
-  for (const x of vector) norm += x * x;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] as number) / norm;
+  const vector = unit(embedding);
   const answerTypes = expectedAnswerTypes(text);
   return {
     wording: normalise(text),
@@ -175,24 +172,6 @@ export function meaningSimilarity(a: Meaning, b: Meaning): number {
     return 0;
   }
   return dot(a.vector, b.vector);
-}
-
-/** The dot product, four at a time: twice as fast, and grouping 2000 questions is 2M of them. */
-function dot(x: Float32Array, y: Float32Array): number {
-  const n = Math.min(x.length, y.length);
-  let d0 = 0;
-  let d1 = 0;
-  let d2 = 0;
-  let d3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    d0 += (x[i] as number) * (y[i] as number);
-    d1 += (x[i + 1] as number) * (y[i + 1] as number);
-    d2 += (x[i + 2] as number) * (y[i + 2] as number);
-    d3 += (x[i + 3] as number) * (y[i + 3] as number);
-  }
-  for (; i < n; i++) d0 += (x[i] as number) * (y[i] as number);
-  return d0 + d1 + d2 + d3;
 }
 
 interface Wording {
