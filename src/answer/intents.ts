@@ -27,8 +27,23 @@ const FIRST_PERSON = /\b(i|i'm|im|i've|ive|i'd|id|i'll|my|me|mine|myself)\b/;
 const PREGNANCY =
   /\b(pregnan\w*|breast ?feeding|breastfeed\w*|nursing (a|my) baby|trying (for a baby|to conceive)|ttc)\b/;
 
+/**
+ * Prescription medicines that bear on a skin treatment (acne drugs, blood thinners, retinoids,
+ * immune suppressants): a visitor who says they take one is asking whether they may be treated,
+ * even with no word of the treatment ("i take warfarin").
+ */
+const PRESCRIBED =
+  /\b(isotretinoin|accutane|roaccutane|absorica|claravis|blood[- ]?thinners?|anti-?coagulants?|warfarin|apixaban|rivaroxaban|eliquis|xarelto|heparin|clopidogrel|retinoids?|tretinoin|retin-?a|doxycycline|steroids?|prednisolone|immuno-?suppress\w*|chemo\w*|methotrexate|biologics?)\b/;
+
+/** Taking one, said without "I": "been on roaccutane since march". */
+const ON_PRESCRIBED = new RegExp(
+  String.raw`\b(on|taking|using|started|stopped|finished|course of)\s+(a |some )?` +
+    PRESCRIBED.source.slice(2),
+);
+
+/** Everyday medicines and medicine in general: ours only when the treatment is mentioned too. */
 const MEDICATION =
-  /\b(isotretinoin|accutane|roaccutane|absorica|claravis|blood[- ]?thinners?|anti-?coagulants?|warfarin|apixaban|rivaroxaban|eliquis|xarelto|heparin|clopidogrel|aspirin|ibuprofen|retinoids?|tretinoin|retin-?a|antibiotics?|doxycycline|steroids?|prednisolone|immuno-?suppress\w*|chemo\w*|insulin|medications?|medicines?|meds|prescriptions?|tablets|pills)\b/;
+  /\b(aspirin|ibuprofen|antibiotics?|insulin|medications?|medicines?|meds|prescriptions?|tablets|pills)\b/;
 
 const CONDITION =
   /\b(eczema|rosacea|psoriasis|keloids?|diabet\w*|herpes|cold ?sores?|active acne|breakouts?|break ?outs?|inflamed|spots|cysts?|infections?|infected|allerg\w*|autoimmune|lupus|skin cancer|melanoma|moles?|vitiligo|bleeding disorder|ha?emophilia|dermatitis|warts?|open wounds?|sunburn\w*|scleroderma|heart condition|epilep\w*|condition)\b/;
@@ -70,15 +85,25 @@ const SUITABILITY =
   /\b(safe|ok|okay|alright|fine|risky|dangerous|harm\w*|allowed)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though) (i|i'm|im|i've|ive|my)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
 
 const BOOKING_REQUEST =
-  /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(fit|squeeze|pencil|get) (me|us) in\b|\bsign (me|us) up\b|\b(put|send|make|submit|place) (in |through )?(a |my )?booking( request)?\b|\bbooking request for me\b|\b(free|next|earliest|available|open) (slot|appointment)s?\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b/;
+  /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(fit|squeeze|pencil|get) (me|us) in\b|\bsign (me|us) up\b|\b(put|send|make|submit|place) (in |through )?(a |my )?booking( request)?\b|\bbooking request for me\b|\b(free|next|earliest|available|open) (slot|appointment)s?\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b|\b(can|could|may) (i|we) (see|speak to|talk to) (someone|somebody|a (clinician|practitioner|specialist|dermatologist))\b/;
 
 /** Changing or cancelling an appointment: the articles say how, it is not a new booking. */
 const CHANGE_REQUEST =
   /\b(cancel\w*|reschedul\w*|postpon\w*|re-?arrang\w*|(move|change) (my|the|our) (appointment|booking|consultation|session))\b/;
 
-/** "How do I book?" asks for information (the booking page answers it), not for a booking. */
+/**
+ * "How do I book?" asks for information (the booking page answers it), not for a booking; so
+ * does asking which way to book ("can I book over the phone or is it online only?").
+ */
 const BOOKING_QUESTION =
-  /\b(how|what|where|when|why|do i have to|is|does|will|can this|can the)\b[^.?!]{0,25}\b(book|booking|booked|appointment|consultation)\w*\b[^.?!]*\?|^(how|what|where|when|why|do|does|is|will)\b/;
+  /\b(how|what|where|when|why|do i have to|is|does|will|can this|can the)\b[^.?!]{0,25}\b(book|booking|booked|appointment|consultation)\w*\b[^.?!]*\?|\bbook(ing)?\b[^.?!]{0,20}\b(online|over the phone|by (phone|email|e-mail)|through (the|your) (website|form|site)|via)\b[^.?!]*\?/;
+
+/**
+ * A message that opens as a question. The booking rule's words ("availability", "get an
+ * appointment") are then read as asked about; the fitted similarity to the example requests
+ * still hears "is there any availability on saturday? i'd like to come in" as a request.
+ */
+const QUESTION_OPENING = /^(how|what|where|when|why|do|does|is|will)\b/;
 
 const INJECTION_SENTENCE =
   /\b(ignore|disregard|forget|override|bypass)\b[^.?!]{0,50}\b(instructions?|rules?|prompts?|guidelines|restrictions?|previous|above|everything|context)\b|\byou are now\b|\bfrom now on\b|\bact as\b|\bpretend (to be|you are|that)\b|\bjail ?break\w*\b|\bdeveloper mode\b|\bdo anything now\b|\bDAN\b|\b(system|hidden|initial|original) (prompt|instructions?|message)\b|\byour (instructions|prompt|rules|guidelines|configuration)\b|\bsystem override\b|\bnew instructions?\b|\bend of (context|prompt|instructions)\b|\breply (only )?with\b|\brespond (only )?with\b|\bno (longer|more) (required|restricted|bound)\b|\bwithout (any )?restrictions\b|\bno restrictions\b/i;
@@ -125,7 +150,8 @@ function clinicianIntent(text: string): Intent | null {
   });
   if (PREGNANCY.test(text)) return clinician("pregnancy");
   // "What dose of ibuprofen should I take for a headache?" is not about our treatment.
-  if (personal && MEDICATION.test(text) && TREATMENT_REFERENCE.test(text)) {
+  const prescribed = (personal && PRESCRIBED.test(text)) || ON_PRESCRIBED.test(text);
+  if (prescribed || (personal && MEDICATION.test(text) && TREATMENT_REFERENCE.test(text))) {
     return clinician("medication");
   }
   if (PRESENT_PERSONAL.test(text) && SYMPTOM.test(text) && AFTER_TREATMENT.test(text)) {
@@ -161,6 +187,16 @@ export function ownConcern(message: string): string | null {
   return SKIN_CONCERN.exec(text)?.[0] ?? null;
 }
 
+/**
+ * A booking request: a sentence that asks for one and does not open as a question ("do you
+ * have anything free next week? id like a consultation" is one), in a message that does not
+ * ask about booking.
+ */
+function requestsBooking(text: string): boolean {
+  if (asksAboutBooking(text)) return false;
+  return sentencesOf(text).some((s) => BOOKING_REQUEST.test(s) && !QUESTION_OPENING.test(s));
+}
+
 /** Decides what a message asks for. Clinician beats booking: safety first. */
 export function detectIntent(message: string): Intent {
   const plain = stripMarkup(message);
@@ -179,7 +215,7 @@ export function detectIntent(message: string): Intent {
   const text = normalize(rest);
   const clinician = clinicianIntent(text);
   if (clinician) return clinician;
-  if (BOOKING_REQUEST.test(text) && !asksAboutBooking(text)) return { kind: "booking" };
+  if (requestsBooking(text)) return { kind: "booking" };
   if (GREETING.test(text)) return { kind: "greeting" };
   if (CLOSING.test(text)) return { kind: "closing" };
   return { kind: "question" };

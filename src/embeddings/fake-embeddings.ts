@@ -5,7 +5,7 @@
  * answer composition on small fixture corpora without loading the sentence encoder.
  */
 import { Embeddings } from "@langchain/core/embeddings";
-import { contentWords, stem } from "./text.js";
+import { contentWords, stem, tokenize } from "./text.js";
 
 export class FakeWordEmbeddings extends Embeddings {
   readonly modelId: string;
@@ -20,7 +20,9 @@ export class FakeWordEmbeddings extends Embeddings {
 
   embedSync(text: string): number[] {
     const sum = new Array<number>(this.dimensions).fill(0);
-    for (const word of contentWords(text)) {
+    // Only stop words ("where r u") still mean something: embed them rather than nothing.
+    const content = contentWords(text);
+    for (const word of content.length > 0 ? content : tokenize(text)) {
       const v = wordVector(stem(word), this.dimensions);
       for (let i = 0; i < this.dimensions; i++) sum[i] = (sum[i] as number) + (v[i] as number);
     }

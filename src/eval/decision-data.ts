@@ -28,6 +28,11 @@ export interface BookingRow {
   booking: boolean;
   /** Whether the booking rule (`detectIntent`) takes the message for a request. */
   rule: boolean;
+  /**
+   * Whether another intent rule settles the message first (a clinician handoff, steering,
+   * a greeting): such a message never meets the similarity check.
+   */
+  settled?: boolean;
   similarity: { booking: number; other: number };
 }
 
@@ -49,11 +54,13 @@ export async function collectDecisionData(
   for (const c of cases) {
     const message = c.turns[c.turns.length - 1] as string;
     const history = historyOf(c);
+    const intent = detectIntent(message).kind;
     booking.push({
       caseId: c.id,
       message,
       booking: c.expect.handoff === "booking",
-      rule: detectIntent(message).kind === "booking",
+      rule: intent === "booking",
+      settled: intent !== "booking" && intent !== "question",
       similarity: await retriever.bookingSimilarity(message),
     });
     const classified = await steps.classify(message, history);

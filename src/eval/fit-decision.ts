@@ -90,15 +90,20 @@ export const BOOKING_VETO_GAP = 0.05;
 
 /**
  * Booking thresholds: the most booking requests recognised with no other development message
- * taken for one; among equals, the highest similarity and margin (the safest).
+ * taken for one; among equals, the highest similarity and margin (the safest). A message
+ * another intent rule settles first (`settled`: "I'm pregnant, can I still have it?") never
+ * meets the check, so it does not hold the thresholds up.
  */
 export function fitBooking(rows: BookingRow[]): DecisionModel["booking"] & { recognised: number } {
   let best = { threshold: 1, margin: 1, recognised: 0 };
-  for (let t = 0.5; t <= 0.951; t += 0.01) {
-    for (let m = -0.1; m <= 0.201; m += 0.01) {
+  // Whole hundredths, so that a margin of 0 is 0 and not -1e-17.
+  for (let ti = 50; ti <= 95; ti++) {
+    const t = ti / 100;
+    for (let mi = -10; mi <= 20; mi++) {
+      const m = mi / 100;
       const taken = (r: BookingRow) =>
         r.similarity.booking >= t && r.similarity.booking - r.similarity.other >= m;
-      if (rows.some((r) => !r.booking && taken(r))) continue;
+      if (rows.some((r) => !r.booking && !r.settled && taken(r))) continue;
       const recognised = rows.filter((r) => r.booking && taken(r)).length;
       if (recognised >= best.recognised) best = { threshold: t, margin: m, recognised };
     }

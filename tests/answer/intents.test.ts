@@ -17,6 +17,8 @@ describe("detectIntent", () => {
     "Please sign me up for a consultation",
     "can you put a booking through for me",
     "whats your earliest slot next week? i'll take it",
+    "do you have anything free next week? id like a consultation",
+    "could I see someone about my skin soon?",
   ])("hands a booking request to booking: %s", (message) => {
     expect(detectIntent(message)).toEqual({ kind: "booking" });
   });
@@ -25,6 +27,8 @@ describe("detectIntent", () => {
     "How do I book a consultation?",
     "What happens at a consultation?",
     "Can this chat book me in or do I have to phone?",
+    "is there any availability on saturday?",
+    "can I book over the phone or is it online only?",
     "I need to cancel my appointment on Thursday, sorry",
     "something came up, can I reschedule my consultation?",
   ])("treats a question about booking as a question for the articles: %s", (message) => {
@@ -62,6 +66,8 @@ describe("detectIntent", () => {
     "I have acne scars, will it help?",
     "Who should I see to find out if it's right for me?",
     "what's the capital of France",
+    "what dose of ibuprofen should I take for a headache?",
+    "does warfarin affect microneedling?",
   ])("leaves general questions as questions: %s", (message) => {
     expect(detectIntent(message).kind).toBe("question");
   });
@@ -110,6 +116,10 @@ describe("clinician reasons", () => {
   it.each([
     ["I'm pregnant, can I have microneedling?", "pregnancy"],
     ["I take warfarin, can I still have the treatment?", "medication"],
+    ["i take warfarin", "medication"],
+    ["been on roaccutane since march, is that a problem", "medication"],
+    ["I use tretinoin every night", "medication"],
+    ["I take ibuprofen before my microneedling session, is that ok?", "medication"],
     ["my face is still red and swollen 5 days after the session", "symptoms"],
     ["is it safe for me with my skin?", "suitability"],
     ["I have eczema, will microneedling help it?", "condition"],
@@ -145,13 +155,21 @@ describe("ownConcern", () => {
 });
 
 describe("asksAboutBooking", () => {
-  it.each(["how do I book?", "what happens at a consultation?", "I need to cancel my appointment"])(
-    "takes %s as a question about booking",
-    (message) => expect(asksAboutBooking(message)).toBe(true),
+  it.each([
+    "how do I book?",
+    "what happens at a consultation?",
+    "I need to cancel my appointment",
+    "can I book over the phone or is it online only?",
+    "can i book by email?",
+  ])("takes %s as a question about booking", (message) =>
+    expect(asksAboutBooking(message)).toBe(true),
   );
-  it.each(["book me in please", "could I come in on Friday"])(
-    "does not take the request %s for one",
-    (message) => expect(asksAboutBooking(message)).toBe(false),
+  it.each([
+    "book me in please",
+    "could I come in on Friday",
+    "do you have anything free next week? id like a consultation",
+  ])("does not take the request %s for one", (message) =>
+    expect(asksAboutBooking(message)).toBe(false),
   );
 });
 

@@ -75,15 +75,40 @@ describe("fitDecision's veto", () => {
   });
 });
 
-describe("fitBooking's veto", () => {
-  const row = (id: string, booking: boolean, rule: boolean, similarity: [number, number]) => ({
-    caseId: id,
-    message: id,
-    booking,
-    rule,
-    similarity: { booking: similarity[0], other: similarity[1] },
+const row = (
+  id: string,
+  booking: boolean,
+  rule: boolean,
+  similarity: [number, number],
+  settled = false,
+) => ({
+  caseId: id,
+  message: id,
+  booking,
+  rule,
+  settled,
+  similarity: { booking: similarity[0], other: similarity[1] },
+});
+
+describe("fitBooking's thresholds", () => {
+  const requests = [row("a", true, false, [0.85, 0.7]), row("b", true, false, [0.72, 0.7])];
+
+  it("takes the most requests with no other message taken", () => {
+    const fitted = fitBooking([...requests, row("question", false, false, [0.8, 0.7])]);
+    expect(fitted.recognised).toBe(1);
+    const taken = (r: { booking: number; other: number }) =>
+      r.booking >= fitted.threshold && r.booking - r.other >= fitted.margin;
+    expect(taken({ booking: 0.8, other: 0.7 })).toBe(false);
   });
 
+  it("is not held up by a message another intent rule settles first", () => {
+    const fitted = fitBooking([...requests, row("pregnant", false, false, [0.8, 0.7], true)]);
+    expect(fitted.recognised).toBe(2);
+    expect(fitted.threshold).toBeLessThanOrEqual(0.72);
+  });
+});
+
+describe("fitBooking's veto", () => {
   it("sits BOOKING_VETO_GAP below the closest call of every request the rule takes", () => {
     const fitted = fitBooking([
       row("request", true, true, [0.8, 0.7]),

@@ -104,6 +104,13 @@ describe("createWordMatcher: spelling", () => {
     );
     expect(matcher().normalize("Is Microneedling safe?")).toBe("Is Microneedling safe?");
   });
+
+  it("mends chat shorthand and hurried weekdays, and leaves the sun as it is", () => {
+    expect(matcher().normalize("r u open sat? wen do u close on fri")).toBe(
+      "are you open saturday? when do you close on friday",
+    );
+    expect(matcher().normalize("does it help sun damage")).toBe("does it help sun damage");
+  });
 });
 
 describe("createWordMatcher: compounds", () => {
