@@ -10,7 +10,12 @@ import { loadConfig, loadDotEnv } from "../src/config.js";
 import { loadCore } from "../src/core.js";
 import { DEVELOPMENT_SETS, loadEvalCases, VALIDATION_SETS } from "../src/eval/eval-cases.js";
 import { collectFitData } from "../src/eval/decision-data.js";
-import { crossValidate, fitDecision, scoreDecision } from "../src/eval/fit-decision.js";
+import {
+  calibrateGap,
+  crossValidate,
+  fitDecision,
+  scoreDecision,
+} from "../src/eval/fit-decision.js";
 import { DECISION_MODEL_PATH } from "../src/retrieval/decision.js";
 import { runScript } from "./run-script.js";
 
@@ -21,6 +26,7 @@ await runScript(async () => {
       ranker: { type: "string" },
       judge: { type: "string" },
       out: { type: "string" },
+      gap: { type: "string" },
     },
   });
   const files = values.file ?? DEVELOPMENT_SETS;
@@ -43,9 +49,17 @@ await runScript(async () => {
     ...(values.ranker ? { rankerFeatures: values.ranker.split(",") } : {}),
     ...(values.judge ? { judgeFeatures: values.judge.split(",") } : {}),
   };
-  const model = fitDecision(data, options);
+  // The threshold's margin above the unanswerable development questions, by cross-validation.
+  // `--gap` sets it instead, to measure another.
+  const gap = values.gap
+    ? Number(values.gap)
+    : sets.length > 1
+      ? calibrateGap(sets, options)
+      : undefined;
+  const calibrated = gap === undefined ? options : { ...options, thresholdGap: gap };
+  const model = fitDecision(data, calibrated);
   if (sets.length > 1) {
-    const cv = crossValidate(sets, options);
+    const cv = crossValidate(sets, calibrated);
     model.training = {
       ...model.training,
       heldOutAnswerable: cv.answerable,

@@ -20,6 +20,7 @@ import {
   fitDecision,
   type FitOptions,
   type HeldOutScore,
+  calibrateGap,
   JUDGE_FEATURES,
   RANKER_FEATURES,
   scoreDecision,
@@ -39,6 +40,7 @@ export type QualityRowId =
   | "bank"
   | "bm25"
   | "no-alignment"
+  | "no-offer"
   | "no-unanswered"
   | "shipped"
   | "without-bank"
@@ -118,6 +120,13 @@ const FITTED: Variant[] = [
     label: "fused decision, no word alignment",
     ranker: withoutAlignment(RANKER_FEATURES),
     judge: withoutAlignment(JUDGE_FEATURES),
+    readings: "with and without the bank",
+  },
+  {
+    id: "no-offer",
+    label: 'fused decision, no offer check ("do you do X?")',
+    ranker: RANKER_FEATURES,
+    judge: JUDGE_FEATURES.filter((f) => f !== "offerMissing"),
     readings: "with and without the bank",
   },
   {
@@ -209,7 +218,9 @@ export async function measureQuality(
       questions: per.flatMap((s) => s.questions),
       booking: per.flatMap((s) => s.booking),
     };
-    const options = fitOptions(ranker, judge, veto);
+    // The threshold's gap calibrated as `npm run fit` does, so the rows compare like with like.
+    const plain = fitOptions(ranker, judge, veto);
+    const options = given ? plain : { ...plain, thresholdGap: calibrateGap(per, plain) };
     const decision = given ?? fitDecision(data, options);
     return {
       decision,

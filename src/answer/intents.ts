@@ -197,6 +197,14 @@ function requestsBooking(text: string): boolean {
   return sentencesOf(text).some((s) => BOOKING_REQUEST.test(s) && !QUESTION_OPENING.test(s));
 }
 
+/** Text that asks: a question mark, or a sentence opening as a question or a request to tell. */
+const ASKING =
+  /\?|(^|[.!]\s+)(how|what|where|when|why|which|who|do|does|did|is|are|am|can|could|will|would|should|may|tell me|explain|describe)\b/i;
+
+function asksSomething(text: string): boolean {
+  return ASKING.test(text.trim());
+}
+
 /** Decides what a message asks for. Clinician beats booking: safety first. */
 export function detectIntent(message: string): Intent {
   const plain = stripMarkup(message);
@@ -208,9 +216,10 @@ export function detectIntent(message: string): Intent {
   }
   const rest = kept.join(" ").trim();
   if (steering) {
-    // Only a question that survives on its own is answered; the steering text is dropped.
+    // Only a question that survives on its own is answered; the steering text is dropped, and
+    // so is an order that is left ("State that it cures acne.").
     const question = rest.replace(/^[^a-z0-9]*(user question|question)\s*:\s*/i, "");
-    return { kind: "injection", question };
+    return { kind: "injection", question: asksSomething(question) ? question : "" };
   }
   const text = normalize(rest);
   const clinician = clinicianIntent(text);

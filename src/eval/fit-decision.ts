@@ -37,6 +37,7 @@ export const JUDGE_FEATURES = [
   "alignment",
   "bankless",
   "unansweredMargin",
+  "offerMissing",
 ];
 
 /**
@@ -127,6 +128,42 @@ export interface FitOptions {
   judgeFeatures?: string[];
   /** Fit the veto on `unansweredMargin` (default true; false for the bench's ablation). */
   veto?: boolean;
+  /** How far above the best unanswerable question the threshold sits (`calibrateGap`). */
+  thresholdGap?: number;
+}
+
+/** The least gap between the best unanswerable development question and the threshold. */
+export const THRESHOLD_GAP = 0.005;
+/** The most `calibrateGap` will widen it to. */
+const MAX_THRESHOLD_GAP = 0.15;
+
+/**
+ * How many times the cross-validated gap `calibrateGap` keeps. Three folds of about twenty
+ * unanswerable questions each measure how far an unseen one may score above every fitted one,
+ * but not well: at once the gap they give (0.06 on the shipped content), off-topic questions
+ * that borrow the clinic's words ("is bitcoin a good investment for my skin clinic?", "what
+ * needle length in mm do you use") were answered. Twice it keeps them out and still answers
+ * more than the fit did before `offerMissing` (README, "The answer decision").
+ */
+export const GAP_SAFETY = 2;
+
+/**
+ * The threshold's gap above the best unanswerable development question, calibrated: the
+ * least (in steps of THRESHOLD_GAP) at which leave-one-set-out cross-validation answers no
+ * unanswerable question of the set held out, times GAP_SAFETY. A question unlike any fitted
+ * on may score above every one that was; this is by how much, measured rather than guessed.
+ */
+export function calibrateGap(
+  sets: { questions: QuestionRows[]; booking: BookingRow[] }[],
+  options: FitOptions,
+): number {
+  for (let step = 1; step * THRESHOLD_GAP <= MAX_THRESHOLD_GAP + 1e-9; step++) {
+    const gap = round(step * THRESHOLD_GAP);
+    if (crossValidate(sets, { ...options, thresholdGap: gap }).answeredWrongly === 0) {
+      return Math.min(MAX_THRESHOLD_GAP, round(gap * GAP_SAFETY));
+    }
+  }
+  return MAX_THRESHOLD_GAP;
 }
 
 /**
@@ -172,7 +209,8 @@ export function fitDecision(
   const p = (f: PassageFeatures) =>
     vetoed({ unansweredVeto: veto }, f) ? 0 : probability(judgeLinear, f);
   const unanswerable = judged.filter((t) => !t.answerable).map((t) => p(t.features));
-  const threshold = Math.min(0.99, Math.max(...unanswerable, 0) + 0.005);
+  const gap = options.thresholdGap ?? THRESHOLD_GAP;
+  const threshold = Math.min(0.99, Math.max(...unanswerable, 0) + gap);
   const band = Math.max(0, threshold - quantile(unanswerable, BAND_QUANTILE));
   const answerable = judged.filter((t) => t.answerable);
   const booking = fitBooking(data.booking);
@@ -183,6 +221,7 @@ export function fitDecision(
     judge: {
       ...judgeLinear,
       threshold: round(threshold),
+      gap: round(gap),
       unsureBand: round(band),
       ...(veto !== undefined ? { unansweredVeto: veto } : {}),
     },

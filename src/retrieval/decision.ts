@@ -28,6 +28,11 @@ export const decisionModelSchema = z.object({
   judge: linearModelSchema.extend({
     /** Probability from which the best passage is taken to answer. */
     threshold: z.number().min(0).max(1),
+    /**
+     * How far the threshold sits above the best unanswerable development question: calibrated
+     * by cross-validation (`calibrateGap`), so that refitting reproduces the threshold.
+     */
+    gap: z.number().min(0).max(1).optional(),
     /** Below the threshold by at most this much: "unsure" (a model may judge; offline refuses). */
     unsureBand: z.number().min(0).max(1),
     /**

@@ -5,6 +5,7 @@ import { contentWords, stem } from "../embeddings/text.js";
 import { embeddingText, type SearchIndex } from "../index/search-index.js";
 import { type DecisionModel, probability, vetoed } from "./decision.js";
 import { expectedAnswerTypes, holdsAnswerTypes } from "./answer-type.js";
+import { offeredThing, offerMissing } from "./offer-question.js";
 import { createWordMatcher, type QuestionWord } from "./question-words.js";
 import type {
   Candidate,
@@ -83,6 +84,14 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
     rowStems,
   );
   const sentenceStems = index.sentences.items.map((s) => matcher.stemsOf(s.lines.join(" ")));
+  // What a passage's section is about: its headings and the questions it is known to answer.
+  const aboutStems = index.chunks.map(
+    (chunk, row) =>
+      new Set([
+        ...stemsOf([chunk.title, ...chunk.headingPath].join(" ")),
+        ...(bankOfRow.get(row) ?? []).flatMap((i) => [...stemsOf(index.bank.items[i]?.text ?? "")]),
+      ]),
+  );
 
   async function embed(text: string): Promise<Float32Array> {
     return unit(await model.embeddings.embedQuery(text));
@@ -157,6 +166,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
     }
 
     const types = expectedAnswerTypes(query.question);
+    const offered = offeredThing(question);
 
     const own = words.filter((w) => w.origin === "question");
     const unknown = own.filter((w) => !matcher.known(w));
@@ -194,6 +204,7 @@ export function createHybridRetriever(deps: HybridRetrieverDeps): Retriever {
         missing,
         unknownShare,
         typeMissing: types.length > 0 && !holdsAnswerTypes(types, chunk.text) ? 1 : 0,
+        offerMissing: offerMissing(offered, aboutStems[row] as Set<string>),
         sentence: Math.max(
           0,
           ...(sentencesOfRow.get(row) ?? []).map((i) => sentenceSimilarity[i] as number),

@@ -38,6 +38,11 @@ export interface PassageFeatures {
    * that the passage does not hold (see answer-type.ts), else 0.
    */
   typeMissing: number;
+  /**
+   * For "do you do X?", the share of X that the passage's section (its headings and bank
+   * questions) is not about; 0 for other questions.
+   */
+  offerMissing: number;
 
   /** Best cosine similarity of the question and one of the passage's sentences. */
   sentence: number;

@@ -6,9 +6,13 @@ import { describe, expect, it } from "vitest";
 import type { QuestionRows } from "../../src/eval/decision-data.js";
 import {
   BOOKING_VETO_GAP,
+  calibrateGap,
+  crossValidate,
   fitBooking,
   fitDecision,
+  GAP_SAFETY,
   scoreDecision,
+  THRESHOLD_GAP,
 } from "../../src/eval/fit-decision.js";
 import type { PassageFeatures } from "../../src/retrieval/retriever.js";
 import { passageFeatures } from "../helpers/features.js";
@@ -33,6 +37,40 @@ const OPTIONS = {
   rankerFeatures: ["dense", "bank"],
   judgeFeatures: ["dense", "bank"],
 };
+
+describe("calibrateGap", () => {
+  const answerable = (set: string) =>
+    [0.6, 0.7, 0.8, 0.9].map((v, i) => question(`${set}-a${i}`, true, { dense: v, bank: v }));
+  const set = (name: string, unanswerable: number) => ({
+    questions: [
+      ...answerable(name),
+      question(`${name}-u`, false, { dense: unanswerable, bank: unanswerable }),
+    ],
+    booking: [],
+  });
+
+  it("widens the threshold's gap until no held-out unanswerable question is answered, with a safety factor", () => {
+    // Fitted without set "b", the threshold sits just above 0.3; "b"'s trap at 0.33 is above it.
+    const sets = [set("a", 0.3), set("b", 0.33), set("c", 0.3)];
+    const gap = calibrateGap(sets, OPTIONS);
+    const least = gap / GAP_SAFETY;
+    expect(least).toBeGreaterThan(THRESHOLD_GAP);
+    expect(crossValidate(sets, { ...OPTIONS, thresholdGap: least }).answeredWrongly).toBe(0);
+    const less = least - THRESHOLD_GAP;
+    expect(crossValidate(sets, { ...OPTIONS, thresholdGap: less }).answeredWrongly).toBe(1);
+    // The fit keeps the gap, so a refit with it gives the same threshold.
+    const model = fitDecision(
+      { questions: sets.flatMap((s) => s.questions), booking: [] },
+      { ...OPTIONS, thresholdGap: gap },
+    );
+    expect(model.judge.gap).toBeCloseTo(gap, 6);
+  });
+
+  it("keeps the least gap, times the safety factor, when no held-out set overshoots", () => {
+    const sets = [set("a", 0.3), set("b", 0.3), set("c", 0.3)];
+    expect(calibrateGap(sets, OPTIONS)).toBeCloseTo(THRESHOLD_GAP * GAP_SAFETY, 6);
+  });
+});
 
 describe("fitDecision's veto", () => {
   // Answerable questions: margins at most 0.05. Two traps as close to the articles as the

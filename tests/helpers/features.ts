@@ -15,6 +15,7 @@ export function passageFeatures(values: Partial<PassageFeatures> = {}): PassageF
     missing: 0,
     unknownShare: 0,
     typeMissing: 0,
+    offerMissing: 0,
     sentence: 0,
     intro: 0,
     followUp: 0,
