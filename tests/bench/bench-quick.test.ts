@@ -73,6 +73,7 @@ const QUALITY_ROWS = [
   "question bank only",
   "BM25 only",
   "fused decision, no word alignment",
+  'fused decision, no offer check ("do you do X?")',
   "fused decision, no questions marked unanswered",
   "shipped decision (with word alignment)",
 ];
@@ -143,6 +144,7 @@ describe("npm run bench -- --quick", () => {
       "with the bank",
       "with the bank",
       "with the bank",
+      "with and without the bank",
       "with and without the bank",
       "with and without the bank",
       "with and without the bank",
