@@ -218,9 +218,11 @@ export async function measureQuality(
       questions: per.flatMap((s) => s.questions),
       booking: per.flatMap((s) => s.booking),
     };
-    // The threshold's gap calibrated as `npm run fit` does, so the rows compare like with like.
+    // The threshold's gap calibrated as `npm run fit` does, so the rows compare like with like;
+    // the shipped decision is cross-validated with the gap it was fitted with.
     const plain = fitOptions(ranker, judge, veto);
-    const options = given ? plain : { ...plain, thresholdGap: calibrateGap(per, plain) };
+    const thresholdGap = given ? given.judge.gap : calibrateGap(per, plain);
+    const options = thresholdGap === undefined ? plain : { ...plain, thresholdGap };
     const decision = given ?? fitDecision(data, options);
     return {
       decision,
