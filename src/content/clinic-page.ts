@@ -25,6 +25,51 @@ function literal(value: string): string {
   return value.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
 }
 
+const WEEK = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const DAY_GROUPS = new Map<string, number[]>([
+  ["weekdays", [0, 1, 2, 3, 4]],
+  ["weekends", [5, 6]],
+  ["weekend", [5, 6]],
+  ["daily", [0, 1, 2, 3, 4, 5, 6]],
+  ["every day", [0, 1, 2, 3, 4, 5, 6]],
+]);
+
+/** A day's place in the week from its name ("Saturday", "sat", "Saturdays"), or -1. */
+function weekday(name: string): number {
+  const word = name.trim().toLowerCase().replace(/\.$/, "").replace(/s$/, "");
+  if (word.length < 3) return -1;
+  return WEEK.findIndex((day) => day.startsWith(word));
+}
+
+/**
+ * The days of the week no line of the opening hours covers, in week order, read from lines
+ * such as "Monday to Friday", "Tue–Thu", "Saturday and Sunday" or "Weekdays". Undefined when
+ * a line says something else ("Bank holidays", "by appointment"): the page then claims nothing.
+ */
+export function closedDays(openingHours: readonly { days: string }[]): string[] | undefined {
+  const open = new Set<number>();
+  for (const { days } of openingHours) {
+    for (const part of days.split(/\s*(?:,|&|\band\b)\s*/i).filter((p) => p.trim())) {
+      const group = DAY_GROUPS.get(part.trim().toLowerCase());
+      if (group) {
+        for (const d of group) open.add(d);
+        continue;
+      }
+      const range = part.split(/\s*(?:\bto\b|\bthrough\b|[-–—])\s*/i);
+      const ends = range.map(weekday);
+      if (range.length > 2 || ends.some((d) => d < 0)) return undefined;
+      const [from, to = from] = ends as [number, number?];
+      for (let d = from; ; d = (d + 1) % 7) {
+        open.add(d);
+        if (d === to) break;
+      }
+    }
+  }
+  return WEEK.flatMap((day, i) =>
+    open.has(i) ? [] : [day.charAt(0).toUpperCase() + day.slice(1)],
+  );
+}
+
 /**
  * The page's Markdown source, every fact written as a sentence that reads on its own and names
  * what it states with the words a contact page uses ("opening hours", "phone number").
@@ -47,6 +92,7 @@ export function clinicPageMarkdown(profile: ClinicProfile): string {
     `The opening hours of ${name} are:`,
     "",
     ...profile.openingHours.map((line) => `- ${literal(line.days)}: ${literal(line.hours)}`),
+    ...(closedDays(profile.openingHours) ?? []).map((day) => `- ${day}: closed`),
     "",
     "At all other times the clinic is closed.",
     "",

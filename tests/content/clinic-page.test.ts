@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { chunkDocument } from "../../src/content/chunk.js";
 import { type ClinicProfile, clinicProfileSchema } from "../../src/content/clinic.js";
-import { CLINIC_PAGE_ID, CLINIC_PAGE_SECTIONS, clinicPage } from "../../src/content/clinic-page.js";
+import {
+  CLINIC_PAGE_ID,
+  CLINIC_PAGE_SECTIONS,
+  clinicPage,
+  closedDays,
+} from "../../src/content/clinic-page.js";
 
 const profile = (overrides: Partial<ClinicProfile> = {}): ClinicProfile =>
   clinicProfileSchema.parse({
@@ -31,6 +36,7 @@ describe("the page generated from the clinic profile", () => {
     const s = CLINIC_PAGE_SECTIONS;
     expect(section(s.hours)).toContain("Monday to Friday: 9:00 to 18:00");
     expect(section(s.hours)).toContain("Saturday: 10:00 to 14:00");
+    expect(section(s.hours)).toContain("Sunday: closed");
     expect(section(s.address)).toContain("1 Example Street, London, EX1 1AA");
     expect(section(s.contact)).toContain("+44 20 7946 0000");
     expect(section(s.contact)).toContain("hello@clinic.example");
@@ -50,5 +56,25 @@ describe("the page generated from the clinic profile", () => {
   it("is sample content while the profile is", () => {
     expect(clinicPage(profile({ sample: true })).sample).toBe(true);
     expect(clinicPage(profile()).sample).toBe(false);
+  });
+
+  it("names the days no line of the opening hours covers, and claims nothing it cannot read", async () => {
+    const hours = (...days: string[]) => closedDays(days.map((d) => ({ days: d })));
+    expect(hours("Monday to Friday", "Saturday")).toEqual(["Sunday"]);
+    expect(hours("Mon-Fri")).toEqual(["Saturday", "Sunday"]);
+    expect(hours("Tue–Thu", "Saturday and Sunday")).toEqual(["Monday", "Friday"]);
+    expect(hours("Mondays, Wednesdays & Fridays")).toEqual([
+      "Tuesday",
+      "Thursday",
+      "Saturday",
+      "Sunday",
+    ]);
+    expect(hours("Friday to Monday")).toEqual(["Tuesday", "Wednesday", "Thursday"]);
+    expect(hours("Weekdays", "Weekends")).toEqual([]);
+    expect(hours("Monday to Friday", "Bank holidays")).toBeUndefined();
+    const page = clinicPage(profile({ openingHours: [{ days: "Late nights", hours: "18:00" }] }));
+    const text = (await chunkDocument(page)).map((c) => c.text).join("\n");
+    expect(text).not.toMatch(/: closed/);
+    expect(text).toContain("At all other times the clinic is closed.");
   });
 });
