@@ -106,8 +106,15 @@ export function createApp(deps: AppDeps): Express {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
+      // Health probes come every few seconds from a load balancer or supervisor: not logged.
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+      // 503 is a state (starting, shutting down), not a fault: a warning, not an error.
       customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
+        error || (res.statusCode >= 500 && res.statusCode !== 503)
+          ? "error"
+          : res.statusCode >= 400
+            ? "warn"
+            : "info",
     }),
   );
   app.use(helmet());

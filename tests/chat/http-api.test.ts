@@ -54,6 +54,10 @@ describe("GET /healthz", () => {
     const chat = await postJson(`${starting.url}/api/chat`, { message: "hello" });
     expect(chat.status).toBe(503);
     expect(chat.body.error.code).toBe("unavailable");
+    // Starting is a state, not a fault: no error-level line, and health probes are not logged.
+    expect(starting.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(starting.logs.some((l) => JSON.stringify(l).includes("/healthz"))).toBe(false);
+    expect(starting.logs.some((l) => JSON.stringify(l).includes("/api/chat"))).toBe(true);
     await starting.close();
     await temp.cleanup();
   });
