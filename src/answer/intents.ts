@@ -46,7 +46,7 @@ const MEDICATION =
   /\b(aspirin|ibuprofen|antibiotics?|insulin|medications?|medicines?|meds|prescriptions?|tablets|pills)\b/;
 
 const CONDITION =
-  /\b(eczema|rosacea|psoriasis|keloids?|diabet\w*|herpes|cold ?sores?|active acne|breakouts?|break ?outs?|inflamed|spots|cysts?|infections?|infected|allerg\w*|autoimmune|lupus|skin cancer|melanoma|moles?|vitiligo|bleeding disorder|ha?emophilia|dermatitis|warts?|open wounds?|sunburn\w*|scleroderma|heart condition|epilep\w*|condition)\b/;
+  /\b(eczema|rosacea|psoriasis|keloids?|diabet\w*|herpes|cold ?sores?|active acne|breakouts?|break ?outs?|inflamed|spots|cysts?|infections?|infected|allerg\w*|autoimmune|lupus|skin cancer|melanoma|moles?|vitiligo|bleeding disorder|ha?emophilia|dermatitis|warts?|open wounds?|sunburn\w*|scleroderma|heart condition|epilep\w*|condition|flare-?ups?|flar(e|es|ed|ing)( up)?|acting up|playing up)\b/;
 
 /** Skin concerns a visitor may say they have ("I have melasma"): the articles treat some. */
 const SKIN_CONCERN =

@@ -47,6 +47,8 @@ describe("detectIntent", () => {
     "Can I still come in if I've got a cold sore?",
     "Is microneedling suitable for me with my rosacea?",
     "My skin is still swollen and itchy two days after my session",
+    "my acne is really flared up right now, can i still have it done this week?",
+    "my skin is playing up at the moment, is it ok to have microneedling",
   ])("hands the visitor's own situation to a clinician: %s", (message) => {
     expect(detectIntent(message)).toMatchObject({ kind: "clinician", redFlag: false });
   });
@@ -68,6 +70,8 @@ describe("detectIntent", () => {
     "what's the capital of France",
     "what dose of ibuprofen should I take for a headache?",
     "does warfarin affect microneedling?",
+    "does microneedling cause flare ups?",
+    "can it make acne flare?",
   ])("leaves general questions as questions: %s", (message) => {
     expect(detectIntent(message).kind).toBe("question");
   });
