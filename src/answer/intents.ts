@@ -1,4 +1,4 @@
-import { sentencesOf } from "./sentences.js";
+import { messageSentencesOf } from "./sentences.js";
 
 /**
  * What a visitor's message asks for, decided before any retrieval: booking, a clinician (the
@@ -194,7 +194,7 @@ export function ownConcern(message: string): string | null {
  */
 function requestsBooking(text: string): boolean {
   if (asksAboutBooking(text)) return false;
-  return sentencesOf(text).some((s) => BOOKING_REQUEST.test(s) && !QUESTION_OPENING.test(s));
+  return messageSentencesOf(text).some((s) => BOOKING_REQUEST.test(s) && !QUESTION_OPENING.test(s));
 }
 
 /** Text that asks: a question mark, or a sentence opening as a question or a request to tell. */
@@ -210,7 +210,7 @@ export function detectIntent(message: string): Intent {
   const plain = stripMarkup(message);
   const kept: string[] = [];
   let steering = false;
-  for (const sentence of sentencesOf(plain)) {
+  for (const sentence of messageSentencesOf(plain)) {
     if (INJECTION_SENTENCE.test(sentence)) steering = true;
     else kept.push(sentence);
   }

@@ -1,5 +1,5 @@
 import { contentWords } from "../embeddings/text.js";
-import { sentencesOf } from "./sentences.js";
+import { messageSentencesOf } from "./sentences.js";
 
 /** Parts of one message answered separately at most. */
 const MAX_PARTS = 3;
@@ -18,7 +18,7 @@ const ASKS =
  * One part for an ordinary question.
  */
 export function questionParts(message: string): string[] {
-  const pieces = sentencesOf(message)
+  const pieces = messageSentencesOf(message)
     .flatMap((s) => s.split(/(?<=\?)\s+|;\s+/))
     .map((s) => s.trim())
     .filter(Boolean);
