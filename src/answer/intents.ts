@@ -84,6 +84,9 @@ const RED_FLAG =
 const SUITABILITY =
   /\b(safe|ok|okay|alright|fine|risky|dangerous|harm\w*|allowed)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though) (i|i'm|im|i've|ive|my)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
 
+/** "ok, " or "alright so" opening a message: a reply to the bot, not "is it ok for me". */
+const INTERJECTION = /^\s*(ok|okay|alright|right|fine)\b(?!\s+(for|with)\b)[,.!]*\s*/;
+
 const BOOKING_REQUEST =
   /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(fit|squeeze|pencil|get) (me|us) in\b|\bsign (me|us) up\b|\b(put|send|make|submit|place) (in |through )?(a |my )?booking( request)?\b|\bbooking request for me\b|\b(free|next|earliest|available|open) (slot|appointment)s?\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b|\b(can|could|may) (i|we) (see|speak to|talk to) (someone|somebody|a (clinician|practitioner|specialist|dermatologist))\b/;
 
@@ -158,7 +161,7 @@ function clinicianIntent(text: string): Intent | null {
     return clinician("symptoms");
   }
   if (redFlag) return clinician("symptoms");
-  if (SUITABILITY.test(text)) return clinician("suitability");
+  if (SUITABILITY.test(text.replace(INTERJECTION, ""))) return clinician("suitability");
   if (personal && namesCondition(text)) {
     return clinician(EFFICACY.test(text) ? "condition" : "suitability");
   }

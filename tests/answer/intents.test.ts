@@ -49,6 +49,8 @@ describe("detectIntent", () => {
     "My skin is still swollen and itchy two days after my session",
     "my acne is really flared up right now, can i still have it done this week?",
     "my skin is playing up at the moment, is it ok to have microneedling",
+    "ok for me to have it while on holiday?",
+    "ok, is it safe for me?",
   ])("hands the visitor's own situation to a clinician: %s", (message) => {
     expect(detectIntent(message)).toMatchObject({ kind: "clinician", redFlag: false });
   });
@@ -72,6 +74,7 @@ describe("detectIntent", () => {
     "does warfarin affect microneedling?",
     "does microneedling cause flare ups?",
     "can it make acne flare?",
+    "ok can u just do it for me then",
   ])("leaves general questions as questions: %s", (message) => {
     expect(detectIntent(message).kind).toBe("question");
   });
