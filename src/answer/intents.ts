@@ -202,7 +202,7 @@ function requestsBooking(text: string): boolean {
 
 /** Text that asks: a question mark, or a sentence opening as a question or a request to tell. */
 const ASKING =
-  /\?|(^|[.!]\s+)(how|what|where|when|why|which|who|do|does|did|is|are|am|can|could|will|would|should|may|tell me|explain|describe)\b/i;
+  /\?|(^|[.!]\s+)((anyway|anyways|so|and|also|btw|ok|okay|but|oh|well|right)[,\s]+)*(how|what|where|when|why|which|who|do|does|did|is|are|am|can|could|will|would|should|may|tell me|explain|describe)\b/i;
 
 function asksSomething(text: string): boolean {
   return ASKING.test(text.trim());
@@ -214,8 +214,17 @@ export function detectIntent(message: string): Intent {
   const kept: string[] = [];
   let steering = false;
   for (const sentence of messageSentencesOf(plain)) {
-    if (INJECTION_SENTENCE.test(sentence)) steering = true;
-    else kept.push(sentence);
+    if (!INJECTION_SENTENCE.test(sentence)) {
+      kept.push(sentence);
+      continue;
+    }
+    steering = true;
+    // "…answer in pirate speak only: does it help with big pores?" keeps what follows the
+    // colon when that asks something and steers nothing.
+    const after = sentence.slice(sentence.lastIndexOf(":") + 1);
+    if (sentence.includes(":") && !INJECTION_SENTENCE.test(after) && /\?/.test(after)) {
+      kept.push(after);
+    }
   }
   const rest = kept.join(" ").trim();
   if (steering) {
