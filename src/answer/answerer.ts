@@ -21,7 +21,14 @@ import {
   STEERING_REFUSAL,
   staffHandoff,
 } from "./messages.js";
-import type { AnswerDelta, AnswerInput, ChatReply, HistoryTurn, ReplyKind } from "./types.js";
+import type {
+  AnswerDelta,
+  AnswerInput,
+  ChatReply,
+  Citation,
+  HistoryTurn,
+  ReplyKind,
+} from "./types.js";
 
 export interface AnswererDeps {
   retriever: Retriever;
@@ -30,6 +37,11 @@ export interface AnswererDeps {
   decision: DecisionModel;
   /** An external scheduler's URL, offered with booking handoffs. */
   bookingUrl?: string;
+  /**
+   * Where the urgent-care advice is published (the contact page generated from the clinic
+   * profile), cited with it; absent when the index has no such page.
+   */
+  urgentSource?: Citation;
 }
 
 export interface Answerer {
@@ -131,9 +143,14 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     // No article passage is quoted here: general facts read as "yes, that's fine" to
     // someone asking about their own health. Red-flag symptoms get the clinic's
     // urgent-care advice first, in the answer itself.
-    return redFlag
-      ? reply("urgent", clinic.urgentCare, clinicianHandoff(clinic))
-      : reply("clinician", CLINICIAN_ANSWER, clinicianHandoff(clinic));
+    if (!redFlag) return reply("clinician", CLINICIAN_ANSWER, clinicianHandoff(clinic));
+    const source = deps.urgentSource;
+    return source
+      ? reply("urgent", `${clinic.urgentCare} [${source.n}]`, clinicianHandoff(clinic), {
+          citations: [source],
+          grounded: true,
+        })
+      : reply("urgent", clinic.urgentCare, clinicianHandoff(clinic));
   }
 
   const personal = (concern: string) => ({ concern, reply: clinicianReply(false) });

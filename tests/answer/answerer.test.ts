@@ -15,6 +15,23 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+/** The red-flag reply: the clinic's urgent-care advice, cited from the contact page. */
+const URGENT = {
+  kind: "urgent",
+  get answer() {
+    return `${core.clinic.urgentCare} [1]`;
+  },
+  grounded: true,
+  citations: [
+    {
+      n: 1,
+      docId: "contact-and-opening-hours",
+      section: "If something is wrong after a treatment",
+      url: "/articles/contact-and-opening-hours#if-something-is-wrong-after-a-treatment",
+    },
+  ],
+};
+
 /** The answer's sentences with their markers, e.g. ["Sentence one.", 1]. */
 function quotedPieces(reply: ChatReply): { text: string; n: number }[] {
   const pieces: { text: string; n: number }[] = [];
@@ -311,12 +328,10 @@ describe("createAnswerer (extractive)", () => {
     async (first, next, red) => {
       const { earlier, reply } = await askAfter(first, next);
       expect(earlier.handoff?.kind).toBe("clinician");
-      expect(reply).toMatchObject({
-        grounded: false,
-        citations: [],
-        handoff: { kind: "clinician" },
-      });
-      if (red) expect(reply.answer).toBe(core.clinic.urgentCare);
+      expect(reply.handoff?.kind).toBe("clinician");
+      // No article passage: only the urgent-care advice, cited from the page it is on.
+      if (red) expect(reply).toMatchObject(URGENT);
+      else expect(reply).toMatchObject({ grounded: false, citations: [] });
     },
   );
 
@@ -365,7 +380,8 @@ describe("createAnswerer (extractive)", () => {
   ])("says what kind of reply it gives: %s → %s", async (message, kind) => {
     const reply = await core.answerer.answerQuestion({ message });
     expect(reply.kind).toBe(kind);
-    expect(reply.grounded).toBe(kind === "answer");
+    // The urgent-care advice is quoted from the contact page, and cited.
+    expect(reply.grounded).toBe(kind === "answer" || kind === "urgent");
   });
 
   it("says the articles say no more before quoting its last answer again word for word", async () => {
@@ -402,7 +418,7 @@ describe("createAnswerer (extractive)", () => {
       message: "I had microneedling two days ago and now I have a fever and pus",
     });
     expect(reply.handoff?.kind).toBe("clinician");
-    expect(reply.answer).toBe(core.clinic.urgentCare);
+    expect(reply).toMatchObject(URGENT);
   });
 
   it("refuses a pure steering attempt and answers the real question inside another", async () => {
