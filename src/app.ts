@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       // Health probes come every few seconds from a load balancer or supervisor: not logged.
-      autoLogging: { ignore: (req) => req.url === "/healthz" },
+      autoLogging: { ignore: (req) => /^\/healthz\/?$/.test(loggedPath(req.url ?? "")) },
       // 503 is a state (starting, shutting down), not a fault: a warning, not an error.
       customLogLevel: (_req, res, error) =>
         error || (res.statusCode >= 500 && res.statusCode !== 503)

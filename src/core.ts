@@ -141,7 +141,7 @@ function assemble(parts: CoreParts): Core {
     clinic,
     decision,
     ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
-    ...(urgent ? { urgentSource: citationFor(urgent, 1) } : {}),
+    ...(urgent ? { urgentSource: { text: urgent.text, citation: citationFor(urgent, 1) } } : {}),
   };
   const answerer =
     config.llm && llm

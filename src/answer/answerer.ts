@@ -38,10 +38,11 @@ export interface AnswererDeps {
   /** An external scheduler's URL, offered with booking handoffs. */
   bookingUrl?: string;
   /**
-   * Where the urgent-care advice is published (the contact page generated from the clinic
-   * profile), cited with it; absent when the index has no such page.
+   * The urgent-care advice as the index publishes it (the contact page generated from the
+   * clinic profile), quoted and cited from there, so a re-indexed profile is what it says;
+   * absent when the index has no such page.
    */
-  urgentSource?: Citation;
+  urgentSource?: { text: string; citation: Citation };
 }
 
 export interface Answerer {
@@ -146,8 +147,8 @@ export function createAnswerSteps(deps: AnswererDeps): AnswerSteps {
     if (!redFlag) return reply("clinician", CLINICIAN_ANSWER, clinicianHandoff(clinic));
     const source = deps.urgentSource;
     return source
-      ? reply("urgent", `${clinic.urgentCare} [${source.n}]`, clinicianHandoff(clinic), {
-          citations: [source],
+      ? reply("urgent", `${source.text} [${source.citation.n}]`, clinicianHandoff(clinic), {
+          citations: [source.citation],
           grounded: true,
         })
       : reply("urgent", clinic.urgentCare, clinicianHandoff(clinic));

