@@ -161,9 +161,11 @@ function assemble(parts: CoreParts): Core {
 
 /**
  * The same core over a newly built index: embedding model, decision, chat model and circuit
- * breaker are kept, retrieval and answering are wired anew. The caller swaps the returned
- * core in with one assignment, so every question is answered wholly from one index.
+ * breaker are kept, retrieval and answering are wired anew, with the clinic profile the index
+ * was built from when it is given (its contact page and the contact details in replies then
+ * agree). The caller swaps the returned core in with one assignment, so every question is
+ * answered wholly from one index.
  */
-export function withIndex(core: Core, index: SearchIndex): Core {
-  return assemble({ ...core, index });
+export function withIndex(core: Core, index: SearchIndex, clinic?: ClinicProfile): Core {
+  return assemble({ ...core, index, ...(clinic ? { clinic } : {}) });
 }

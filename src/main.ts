@@ -16,6 +16,7 @@ import { buildOptions, type Core, loadCore, withIndex } from "./core.js";
 import { broadcastReindex } from "./admin/admin-namespace.js";
 import { createChatModel } from "./answer/llm/chat-model.js";
 import { createQuestionBankStore } from "./content/question-bank-store.js";
+import { loadClinicProfile } from "./content/clinic.js";
 import { createReindexer } from "./admin/reindexer.js";
 import type { ChatServer } from "./chat/socket-handlers.js";
 import { buildIndex } from "./index/build-index.js";
@@ -137,7 +138,13 @@ async function main(): Promise<void> {
         expectModel: core.model.modelId,
         ef: config.hnswEf,
       });
-      state.core = withIndex(core, index);
+      // The profile as the build read it; a broken one keeps the profile in service, as the
+      // build left its page out.
+      const clinic = await loadClinicProfile(config.clinicProfilePath).catch((error: unknown) => {
+        logger.warn({ err: error }, "clinic profile not reloaded; keeping the one in service");
+        return undefined;
+      });
+      state.core = withIndex(core, index, clinic);
       logger.info(
         { chunks: index.manifest.chunks, buildId: index.manifest.buildId },
         "new index in service",

@@ -7,6 +7,8 @@
  * longer citing) the new article. No console errors anywhere, except the ones a test causes on
  * purpose and checks for.
  */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -63,6 +65,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
   let removeTemp: () => Promise<void>;
   let browser: Browser;
 
+  let corpusDir: string;
   /** Conversations the staff tests look for. */
   const seeded = { acne: "", cost: "", pregnant: "", xss: "", tattoo: "", booking: "" };
 
@@ -70,7 +73,7 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
     requireChromium();
     const temp = await tempDir("skin-faq-consoles-");
     removeTemp = temp.cleanup;
-    const [corpusDir] = await Promise.all([copyCorpus(temp.dir), buildWidget(), buildConsoles()]);
+    [corpusDir] = await Promise.all([copyCorpus(temp.dir), buildWidget(), buildConsoles()]);
     const started = startService({
       ...process.env,
       PORT: "0",
@@ -671,7 +674,17 @@ describe.skipIf(skip)("staff and admin consoles in Chromium", () => {
       return page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     };
 
+    // The clinic's phone number changes in the profile with the same re-index.
+    const profilePath = path.join(corpusDir, "clinic.json");
+    const profile = JSON.parse(await readFile(profilePath, "utf8")) as { phone: string };
+    await writeFile(profilePath, JSON.stringify({ ...profile, phone: "+44 20 7946 0999" }));
+    expect((await getJson(`${url}/api/clinic`)).body.phone).toBe(profile.phone);
+
     const progress = await reindex();
+    // The contact details in service are the re-indexed profile's, as its page is.
+    expect((await getJson(`${url}/api/clinic`)).body.phone).toBe("+44 20 7946 0999");
+    const card = await postJson(`${url}/api/chat`, { message: "I'd like to book a consultation" });
+    expect(card.body.handoff.message).toContain("+44 20 7946 0999");
     // Live progress from the /admin namespace: the phases with their counts, then the result.
     expect(progress).toEqual(
       expect.arrayContaining([
