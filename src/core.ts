@@ -7,7 +7,7 @@ import { loadIndex } from "./index/index-store.js";
 import type { SearchIndex } from "./index/search-index.js";
 import { createAnswerer, createAnswerSteps, type Answerer } from "./answer/answerer.js";
 import { citationFor } from "./answer/extractive.js";
-import { CLINIC_PAGE_ID, CLINIC_PAGE_SECTIONS } from "./content/clinic-page.js";
+import { urgentCarePassage } from "./content/clinic-page.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type CircuitBreaker, createCircuitBreaker } from "./answer/llm/circuit-breaker.js";
 import { createChatModel } from "./answer/llm/chat-model.js";
@@ -133,15 +133,15 @@ function assemble(parts: CoreParts): Core {
       ? { extraFeatures: createAlignmentFeature(index, words.vectors, words.lexicon) }
       : {}),
   });
-  const urgent = index.chunks.find(
-    (c) => c.docId === CLINIC_PAGE_ID && c.section === CLINIC_PAGE_SECTIONS.urgent,
-  );
+  const urgent = urgentCarePassage(index.chunks);
   const answererDeps = {
     retriever,
     clinic,
     decision,
     ...(config.bookingUrl ? { bookingUrl: config.bookingUrl } : {}),
-    ...(urgent ? { urgentSource: { text: urgent.text, citation: citationFor(urgent, 1) } } : {}),
+    ...(urgent
+      ? { urgentSource: { text: urgent.text, citation: citationFor(urgent.chunk, 1) } }
+      : {}),
   };
   const answerer =
     config.llm && llm

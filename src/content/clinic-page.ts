@@ -7,7 +7,7 @@
 import path from "node:path";
 import { type ClinicProfile, loadClinicProfile } from "./clinic.js";
 import { parseDocument } from "./load-corpus.js";
-import type { SkippedFile, SourceDocument } from "./types.js";
+import type { Chunk, SkippedFile, SourceDocument } from "./types.js";
 
 /** The page's document id (and its address, `/articles/contact-and-opening-hours`). */
 export const CLINIC_PAGE_ID = "contact-and-opening-hours";
@@ -109,6 +109,22 @@ export function clinicPageMarkdown(profile: ClinicProfile): string {
     literal(profile.urgentCare),
     "",
   ].join("\n");
+}
+
+/**
+ * The urgent-care advice as an index publishes it: the text of every passage of the page's
+ * "If something is wrong after a treatment", in order (a long advice spans several), and the
+ * first passage, to cite. Undefined when the index has no generated page.
+ */
+export function urgentCarePassage(
+  chunks: readonly Chunk[],
+): { text: string; chunk: Chunk } | undefined {
+  const parts = chunks.filter(
+    (c) => c.docId === CLINIC_PAGE_ID && c.section === CLINIC_PAGE_SECTIONS.urgent,
+  );
+  const [chunk] = parts;
+  // The chunker cuts between words with no overlap: one space joins the pieces again.
+  return chunk ? { text: parts.map((c) => c.text).join(" "), chunk } : undefined;
 }
 
 /**

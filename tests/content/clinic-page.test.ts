@@ -6,6 +6,7 @@ import {
   CLINIC_PAGE_SECTIONS,
   clinicPage,
   closedDays,
+  urgentCarePassage,
 } from "../../src/content/clinic-page.js";
 
 const profile = (overrides: Partial<ClinicProfile> = {}): ClinicProfile =>
@@ -76,5 +77,20 @@ describe("the page generated from the clinic profile", () => {
     const text = (await chunkDocument(page)).map((c) => c.text).join("\n");
     expect(text).not.toMatch(/: closed/);
     expect(text).toContain("At all other times the clinic is closed.");
+  });
+
+  it("gives the whole urgent-care advice when it spans several passages, citing the first", async () => {
+    const advice = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `Step ${i + 1}: if the redness spreads or you feel feverish, call the clinic at once.`,
+    ).join(" ");
+    const chunks = await chunkDocument(clinicPage(profile({ urgentCare: advice })));
+    const urgent = chunks.filter((c) => c.section === CLINIC_PAGE_SECTIONS.urgent);
+    expect(urgent.length).toBeGreaterThan(1);
+    const passage = urgentCarePassage(chunks);
+    expect(passage?.text).toBe(advice);
+    expect(passage?.chunk).toBe(urgent[0]);
+    expect(urgentCarePassage(chunks.filter((c) => c.docId !== CLINIC_PAGE_ID))).toBeUndefined();
   });
 });
